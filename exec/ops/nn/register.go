@@ -1,0 +1,9 @@
+// Package nn holds the reference kernels of the neural-network ops: matrix
+// products, convolution and pooling, normalizations, softmax, attention and
+// rotary embeddings.
+package nn
+
+import "github.com/tfc-project/tfc/exec/kernel"
+
+// Register adds the package's kernels to r.
+func Register(r kernel.Registry) {}

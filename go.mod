@@ -1,0 +1,3 @@
+module github.com/tfc-project/tfc
+
+go 1.26
