@@ -160,11 +160,7 @@ func (it *Interpreter) runGraph(g *ir.Graph, env *scope) ([]*ir.Tensor, error) {
 	return outs, nil
 }
 
-func (it *Interpreter) runNode(n *ir.Node, env *scope) (err error) {
-	f := it.kernels[n.QualifiedOp()]
-	if f == nil {
-		return fmt.Errorf("%s: no kernel for op version %d", n.Describe(), n.Version)
-	}
+func (it *Interpreter) runNode(n *ir.Node, env *scope) error {
 	ins := make([]*ir.Tensor, len(n.Inputs))
 	for i, v := range n.Inputs {
 		if v == nil {
@@ -175,6 +171,32 @@ func (it *Interpreter) runNode(n *ir.Node, env *scope) (err error) {
 			return fmt.Errorf("%s: input %d (%q) has no value", n.Describe(), i, v.Name)
 		}
 		ins[i] = t
+	}
+	outs, err := it.call(n, ins, env)
+	if err != nil {
+		return err
+	}
+	for i, v := range n.Outputs {
+		if v == nil || i >= len(outs) || outs[i] == nil {
+			continue
+		}
+		env.vals[v] = outs[i]
+	}
+	return nil
+}
+
+// RunNode runs a single node on the given input tensors (one per input
+// slot, nil for omitted ones). Nested graphs of the node may read only
+// constants from outside. Constant folding uses it.
+func (it *Interpreter) RunNode(n *ir.Node, inputs []*ir.Tensor) ([]*ir.Tensor, error) {
+	return it.call(n, inputs, newScope(nil))
+}
+
+// call runs n's kernel; env is the scope nested graphs see.
+func (it *Interpreter) call(n *ir.Node, ins []*ir.Tensor, env *scope) (outs []*ir.Tensor, err error) {
+	f := it.kernels[n.QualifiedOp()]
+	if f == nil {
+		return nil, fmt.Errorf("%s: no kernel for op version %d", n.Describe(), n.Version)
 	}
 	ctx := &kernel.Context{Node: n}
 	ctx.RunGraph = func(body *ir.Graph, args []*ir.Tensor) ([]*ir.Tensor, error) {
@@ -192,18 +214,12 @@ func (it *Interpreter) runNode(n *ir.Node, env *scope) (err error) {
 			err = fmt.Errorf("%s: kernel failed: %v", n.Describe(), r)
 		}
 	}()
-	outs, err := f(ctx, ins)
+	outs, err = f(ctx, ins)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(outs) > len(n.Outputs) {
-		return fmt.Errorf("%s: kernel returned %d outputs, node has %d", n.Describe(), len(outs), len(n.Outputs))
+		return nil, fmt.Errorf("%s: kernel returned %d outputs, node has %d", n.Describe(), len(outs), len(n.Outputs))
 	}
-	for i, v := range n.Outputs {
-		if v == nil || i >= len(outs) || outs[i] == nil {
-			continue
-		}
-		env.vals[v] = outs[i]
-	}
-	return nil
+	return outs, nil
 }
