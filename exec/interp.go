@@ -34,7 +34,11 @@ type Interpreter struct {
 }
 
 // NewInterpreter returns an interpreter over the reference kernels.
-func NewInterpreter() *Interpreter { return &Interpreter{kernels: ReferenceKernels()} }
+func NewInterpreter() *Interpreter { return NewInterpreterWith(ReferenceKernels()) }
+
+// NewInterpreterWith returns an interpreter over the given kernels (tests
+// use it to swap in deliberately broken kernels).
+func NewInterpreterWith(kernels kernel.Registry) *Interpreter { return &Interpreter{kernels: kernels} }
 
 // Supports reports whether the interpreter has a kernel for op in domain.
 func (it *Interpreter) Supports(domain, op string) bool {
