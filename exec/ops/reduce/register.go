@@ -5,4 +5,8 @@ package reduce
 import "github.com/tfc-project/tfc/exec/kernel"
 
 // Register adds the package's kernels to r.
-func Register(r kernel.Registry) {}
+func Register(r kernel.Registry) {
+	for _, row := range reductions {
+		r.Add("", row.op, reduceKernel(row))
+	}
+}
