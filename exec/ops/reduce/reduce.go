@@ -25,12 +25,15 @@ type reduction struct {
 	intFin  func(ar intArith, a, n int64) int64
 }
 
-func sum(a, x float64) float64              { return a + x }
 func sumAbs(a, x float64) float64           { return a + math.Abs(x) }
 func sumSq(a, x float64) float64            { return a + x*x }
 func zero(intArith) int64                   { return 0 }
 func intSum(_ intArith, a, x int64) int64   { return a + x }
 func intSumSq(_ intArith, a, x int64) int64 { return a + x*x }
+
+// add and mul are the folds of sums and products.
+func add[T int64 | float64](a, x T) T { return a + x }
+func mul[T int64 | float64](a, x T) T { return a * x }
 
 // maxNaN and minNaN propagate NaN, as numpy's max and min do.
 func maxNaN(a, x float64) float64 {
@@ -61,8 +64,8 @@ func logAddExp(a, x float64) float64 {
 
 // reductions is the Reduce family, one row per op.
 var reductions = []reduction{
-	{op: "ReduceSum", acc: sum, intInit: zero, intAcc: intSum},
-	{op: "ReduceMean", acc: sum,
+	{op: "ReduceSum", acc: add[float64], intInit: zero, intAcc: intSum},
+	{op: "ReduceMean", acc: add[float64],
 		fin:     func(a float64, n int64) float64 { return a / float64(n) },
 		intInit: zero, intAcc: intSum, intFin: intArith.div},
 	{op: "ReduceMax", init: math.Inf(-1), acc: maxNaN,
@@ -81,16 +84,16 @@ var reductions = []reduction{
 			}
 			return a
 		}},
-	{op: "ReduceProd", init: 1, acc: func(a, x float64) float64 { return a * x },
+	{op: "ReduceProd", init: 1, acc: mul[float64],
 		intInit: func(intArith) int64 { return 1 },
-		intAcc:  func(_ intArith, a, x int64) int64 { return a * x }},
+		intAcc:  func(_ intArith, a, x int64) int64 { return mul(a, x) }},
 	{op: "ReduceL1", acc: sumAbs, intInit: zero,
 		intAcc: func(ar intArith, a, x int64) int64 { return a + ar.abs(x) }},
 	{op: "ReduceL2", acc: sumSq,
 		fin:     func(a float64, _ int64) float64 { return math.Sqrt(a) },
 		intInit: zero, intAcc: intSumSq,
 		intFin: func(ar intArith, a, _ int64) int64 { return int64(math.Sqrt(ar.float(a))) }},
-	{op: "ReduceLogSum", acc: sum, fin: func(a float64, _ int64) float64 { return math.Log(a) }},
+	{op: "ReduceLogSum", acc: add[float64], fin: func(a float64, _ int64) float64 { return math.Log(a) }},
 	{op: "ReduceLogSumExp", init: math.Inf(-1), acc: logAddExp},
 	{op: "ReduceSumSquare", acc: sumSq, intInit: zero, intAcc: intSumSq},
 }

@@ -9,4 +9,9 @@ func Register(r kernel.Registry) {
 	for _, row := range reductions {
 		r.Add("", row.op, reduceKernel(row))
 	}
+	r.Add("", "ArgMax", argKernel(1))
+	r.Add("", "ArgMin", argKernel(-1))
+	r.Add("", "TopK", topK)
+	r.Add("", "CumSum", cumulative(0, add[float64], add[int64]))
+	r.Add("", "CumProd", cumulative(1, mul[float64], mul[int64]))
 }
