@@ -58,6 +58,9 @@ func TestBackendModelsImport(t *testing.T) {
 		case m.Graph == nil:
 			t.Errorf("%s: no graph", path)
 		default:
+			if err := checkGraph(m.Graph, nil); err != nil {
+				t.Errorf("%s: %v", path, err)
+			}
 			ok++
 		}
 	}

@@ -89,7 +89,7 @@ func (d *decoder) expand(nodes []*onnxpb.NodeProto, ctx nodeCtx) ([]expNode, err
 // and outputs renamed to the call's actual names, every other value given a
 // fresh name, attribute references substituted by the call's attributes
 // (or the function's defaults; unset ones are dropped), and node names
-// prefixed with the call's name.
+// prefixed with the call's name (in nested graphs too).
 func (d *decoder) inline(f *onnxpb.FunctionProto, call *onnxpb.NodeProto) ([]*onnxpb.NodeProto, error) {
 	if len(call.GetInput()) > len(f.GetInput()) || len(call.GetOutput()) > len(f.GetOutput()) {
 		return nil, fmt.Errorf("call has %d inputs and %d outputs, the function takes %d and %d",
@@ -97,7 +97,7 @@ func (d *decoder) inline(f *onnxpb.FunctionProto, call *onnxpb.NodeProto) ([]*on
 	}
 	d.calls++
 	r := &renamer{names: map[string]string{}, prefix: f.GetName() + "#" + strconv.Itoa(d.calls) + "/",
-		attrs: map[string]*onnxpb.AttributeProto{}}
+		attrs: map[string]*onnxpb.AttributeProto{}, call: call.GetName() + "/"}
 	for i, formal := range f.GetInput() {
 		r.names[formal] = ""
 		if i < len(call.GetInput()) {
@@ -119,7 +119,6 @@ func (d *decoder) inline(f *onnxpb.FunctionProto, call *onnxpb.NodeProto) ([]*on
 	for i, n := range f.GetNode() {
 		c := proto.Clone(n).(*onnxpb.NodeProto)
 		r.node(c)
-		c.Name = proto.String(call.GetName() + "/" + c.GetName())
 		body[i] = c
 	}
 	return body, nil
@@ -131,6 +130,7 @@ type renamer struct {
 	names  map[string]string
 	prefix string
 	attrs  map[string]*onnxpb.AttributeProto // the call's attributes, by name
+	call   string                            // prefix for node names
 }
 
 func (r *renamer) name(n string) string {
@@ -146,6 +146,7 @@ func (r *renamer) name(n string) string {
 }
 
 func (r *renamer) node(n *onnxpb.NodeProto) {
+	n.Name = proto.String(r.call + n.GetName())
 	for i, s := range n.Input {
 		n.Input[i] = r.name(s)
 	}
