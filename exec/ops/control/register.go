@@ -5,4 +5,8 @@ package control
 import "github.com/tfc-project/tfc/exec/kernel"
 
 // Register adds the package's kernels to r.
-func Register(r kernel.Registry) {}
+func Register(r kernel.Registry) {
+	r.Add("", "If", ifKernel)
+	r.Add("", "Loop", loop)
+	r.Add("", "Scan", scan)
+}
