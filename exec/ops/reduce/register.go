@@ -12,6 +12,7 @@ func Register(r kernel.Registry) {
 	r.Add("", "ArgMax", argKernel(1))
 	r.Add("", "ArgMin", argKernel(-1))
 	r.Add("", "TopK", topK)
+	r.Add("", "Unique", unique)
 	r.Add("", "CumSum", cumulative(0, add[float64], add[int64]))
 	r.Add("", "CumProd", cumulative(1, mul[float64], mul[int64]))
 }
