@@ -13,6 +13,8 @@ func Register(r kernel.Registry) {
 	r.Add("", "ArgMin", argKernel(-1))
 	r.Add("", "TopK", topK)
 	r.Add("", "Unique", unique)
+	r.Add("", "NegativeLogLikelihoodLoss", kernel.Single(negativeLogLikelihoodLoss))
+	r.Add("", "SoftmaxCrossEntropyLoss", softmaxCrossEntropyLoss)
 	r.Add("", "CumSum", cumulative(0, add[float64], add[int64]))
 	r.Add("", "CumProd", cumulative(1, mul[float64], mul[int64]))
 }
