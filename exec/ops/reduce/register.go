@@ -15,6 +15,7 @@ func Register(r kernel.Registry) {
 	r.Add("", "Unique", unique)
 	r.Add("", "NegativeLogLikelihoodLoss", kernel.Single(negativeLogLikelihoodLoss))
 	r.Add("", "SoftmaxCrossEntropyLoss", softmaxCrossEntropyLoss)
+	r.Add("", "Det", kernel.Single(det))
 	r.Add("", "CumSum", cumulative(0, add[float64], add[int64]))
 	r.Add("", "CumProd", cumulative(1, mul[float64], mul[int64]))
 }
