@@ -111,26 +111,14 @@ func (d *decoder) attr(ap *onnxpb.AttributeProto, s *scope, ctx nodeCtx) (*ir.At
 		}
 		a.Tensor, err = tensorFromProto(ap.GetT(), d.dir)
 	case ir.AttrTensors:
-		for _, tp := range ap.GetTensors() {
-			var t *ir.Tensor
-			if t, err = tensorFromProto(tp, d.dir); err != nil {
-				break
-			}
-			a.Tensors = append(a.Tensors, t)
-		}
+		a.Tensors, err = each(ap.GetTensors(), func(tp *onnxpb.TensorProto) (*ir.Tensor, error) { return tensorFromProto(tp, d.dir) })
 	case ir.AttrSparseTensor:
 		if ap.GetSparseTensor() == nil {
 			return nil, nil, errors.New("sparse tensor attribute has no tensor")
 		}
 		a.Tensor, err = sparseToDense(ap.GetSparseTensor(), d.dir)
 	case ir.AttrSparseTensors:
-		for _, sp := range ap.GetSparseTensors() {
-			var t *ir.Tensor
-			if t, err = sparseToDense(sp, d.dir); err != nil {
-				break
-			}
-			a.Tensors = append(a.Tensors, t)
-		}
+		a.Tensors, err = each(ap.GetSparseTensors(), func(sp *onnxpb.SparseTensorProto) (*ir.Tensor, error) { return sparseToDense(sp, d.dir) })
 	case ir.AttrGraph:
 		if ap.GetG() == nil {
 			return nil, nil, errors.New("graph attribute has no graph")
@@ -148,18 +136,25 @@ func (d *decoder) attr(ap *onnxpb.AttributeProto, s *scope, ctx nodeCtx) (*ir.At
 	case ir.AttrTypeProto:
 		a.Type, err = typeValue(ap.GetTp())
 	case ir.AttrTypeProtos:
-		for _, tp := range ap.GetTypeProtos() {
-			var v *ir.Value
-			if v, err = typeValue(tp); err != nil {
-				break
-			}
-			a.Types = append(a.Types, v)
-		}
+		a.Types, err = each(ap.GetTypeProtos(), typeValue)
 	}
 	if err != nil {
 		return nil, nil, err
 	}
 	return a, captured, nil
+}
+
+// each applies f to every element of src, stopping at the first error.
+func each[S, T any](src []S, f func(S) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(src))
+	for _, s := range src {
+		t, err := f(s)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
 }
 
 // constantAttrs lists the value attributes of Constant and the kind each must have.

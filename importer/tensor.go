@@ -131,9 +131,7 @@ func fromFields(tp *onnxpb.TensorProto, dt ir.DType, shape []int64, n int64) (*i
 	}
 	if bitsPerElem(dt) > 0 {
 		packed := make([]byte, len(tp.Int32Data))
-		for i, v := range tp.Int32Data {
-			packed[i] = byte(v)
-		}
+		convert(packed, tp.Int32Data)
 		return fromRaw(dt, shape, n, packed)
 	}
 	t, err := ir.NewTensor(dt, shape)
@@ -158,9 +156,7 @@ func fromFields(tp *onnxpb.TensorProto, dt ir.DType, shape []int64, n int64) (*i
 	case []uint64:
 		copy(d, tp.Uint64Data)
 	case []uint32:
-		for i, v := range tp.Uint64Data {
-			d[i] = uint32(v)
-		}
+		convert(d, tp.Uint64Data)
 	case []string:
 		for i, v := range tp.StringData {
 			d[i] = string(v)
@@ -168,21 +164,13 @@ func fromFields(tp *onnxpb.TensorProto, dt ir.DType, shape []int64, n int64) (*i
 	case []int32:
 		copy(d, tp.Int32Data)
 	case []int16:
-		for i, v := range tp.Int32Data {
-			d[i] = int16(v)
-		}
+		convert(d, tp.Int32Data)
 	case []int8:
-		for i, v := range tp.Int32Data {
-			d[i] = int8(v)
-		}
+		convert(d, tp.Int32Data)
 	case []uint16:
-		for i, v := range tp.Int32Data {
-			d[i] = uint16(v)
-		}
+		convert(d, tp.Int32Data)
 	case []uint8:
-		for i, v := range tp.Int32Data {
-			d[i] = uint8(v)
-		}
+		convert(d, tp.Int32Data)
 	case []bool:
 		for i, v := range tp.Int32Data {
 			d[i] = v != 0
@@ -191,6 +179,24 @@ func fromFields(tp *onnxpb.TensorProto, dt ir.DType, shape []int64, n int64) (*i
 		return nil, fmt.Errorf("cannot decode typed data of %v", dt)
 	}
 	return t, nil
+}
+
+type integer interface {
+	~int8 | ~int16 | ~int32 | ~int64 | ~uint8 | ~uint16 | ~uint32 | ~uint64
+}
+
+// convert stores each integer of src in dst, keeping its low bits.
+func convert[D, S integer](dst []D, src []S) {
+	for i, v := range src {
+		dst[i] = D(v)
+	}
+}
+
+// readLE fills dst with elements of size bytes each decoded from raw by get.
+func readLE[T any](dst []T, raw []byte, size int, get func([]byte) T) {
+	for i := range dst {
+		dst[i] = get(raw[size*i:])
+	}
 }
 
 // fromRaw decodes little-endian packed bytes; the length must match the
@@ -204,51 +210,31 @@ func fromRaw(dt ir.DType, shape []int64, n int64, raw []byte) (*ir.Tensor, error
 		return nil, err
 	}
 	le := binary.LittleEndian
+	f32 := func(b []byte) float32 { return math.Float32frombits(le.Uint32(b)) }
+	f64 := func(b []byte) float64 { return math.Float64frombits(le.Uint64(b)) }
 	switch d := t.Data.(type) {
 	case []float32:
-		for i := range d {
-			d[i] = math.Float32frombits(le.Uint32(raw[4*i:]))
-		}
+		readLE(d, raw, 4, f32)
 	case []float64:
-		for i := range d {
-			d[i] = math.Float64frombits(le.Uint64(raw[8*i:]))
-		}
+		readLE(d, raw, 8, f64)
 	case []complex64:
-		for i := range d {
-			d[i] = complex(math.Float32frombits(le.Uint32(raw[8*i:])), math.Float32frombits(le.Uint32(raw[8*i+4:])))
-		}
+		readLE(d, raw, 8, func(b []byte) complex64 { return complex(f32(b), f32(b[4:])) })
 	case []complex128:
-		for i := range d {
-			d[i] = complex(math.Float64frombits(le.Uint64(raw[16*i:])), math.Float64frombits(le.Uint64(raw[16*i+8:])))
-		}
+		readLE(d, raw, 16, func(b []byte) complex128 { return complex(f64(b), f64(b[8:])) })
 	case []int8:
-		for i := range d {
-			d[i] = int8(raw[i])
-		}
+		convert(d, raw)
 	case []int16:
-		for i := range d {
-			d[i] = int16(le.Uint16(raw[2*i:]))
-		}
+		readLE(d, raw, 2, func(b []byte) int16 { return int16(le.Uint16(b)) })
 	case []int32:
-		for i := range d {
-			d[i] = int32(le.Uint32(raw[4*i:]))
-		}
+		readLE(d, raw, 4, func(b []byte) int32 { return int32(le.Uint32(b)) })
 	case []int64:
-		for i := range d {
-			d[i] = int64(le.Uint64(raw[8*i:]))
-		}
+		readLE(d, raw, 8, func(b []byte) int64 { return int64(le.Uint64(b)) })
 	case []uint16:
-		for i := range d {
-			d[i] = le.Uint16(raw[2*i:])
-		}
+		readLE(d, raw, 2, le.Uint16)
 	case []uint32:
-		for i := range d {
-			d[i] = le.Uint32(raw[4*i:])
-		}
+		readLE(d, raw, 4, le.Uint32)
 	case []uint64:
-		for i := range d {
-			d[i] = le.Uint64(raw[8*i:])
-		}
+		readLE(d, raw, 8, le.Uint64)
 	case []bool:
 		for i := range d {
 			d[i] = raw[i] != 0
