@@ -7,4 +7,14 @@ package movement
 import "github.com/tfc-project/tfc/exec/kernel"
 
 // Register adds the package's kernels to r.
-func Register(r kernel.Registry) {}
+func Register(r kernel.Registry) {
+	r.Add("", "Identity", checked(1, identity))
+	r.Add("", "Dropout", needs(1, dropout))
+	r.Add("", "Reshape", checked(1, reshape))
+	r.Add("", "Flatten", checked(1, flatten))
+	r.Add("", "Squeeze", checked(1, squeeze))
+	r.Add("", "Unsqueeze", checked(1, unsqueeze))
+	r.Add("", "Shape", checked(1, shapeOf))
+	r.Add("", "Size", checked(1, size))
+	r.Add("", "Transpose", checked(1, transpose))
+}
