@@ -116,9 +116,9 @@ func (d *decoder) attr(ap *onnxpb.AttributeProto, s *scope, ctx nodeCtx) (*ir.At
 		if ap.GetSparseTensor() == nil {
 			return nil, nil, errors.New("sparse tensor attribute has no tensor")
 		}
-		a.Tensor, err = sparseToDense(ap.GetSparseTensor(), d.dir)
+		a.Tensor, err = sparseToDense(ap.GetSparseTensor(), d.dir, &d.denseLeft)
 	case ir.AttrSparseTensors:
-		a.Tensors, err = each(ap.GetSparseTensors(), func(sp *onnxpb.SparseTensorProto) (*ir.Tensor, error) { return sparseToDense(sp, d.dir) })
+		a.Tensors, err = each(ap.GetSparseTensors(), func(sp *onnxpb.SparseTensorProto) (*ir.Tensor, error) { return sparseToDense(sp, d.dir, &d.denseLeft) })
 	case ir.AttrGraph:
 		if ap.GetG() == nil {
 			return nil, nil, errors.New("graph attribute has no graph")

@@ -16,11 +16,8 @@ type funcKey struct{ domain, name, overload string }
 type function struct {
 	proto  *onnxpb.FunctionProto
 	opsets map[string]int64
+	size   int // nodes of the inlined body, nested graphs and calls included; -1 while being counted
 }
-
-// maxFuncDepth bounds the nesting of function calls (recursion is invalid
-// ONNX, and must not hang the importer).
-const maxFuncDepth = 64
 
 // addFunctions registers the model-local functions. A function's body uses
 // its own opset imports; domains it does not import fall back to the model's.
@@ -45,9 +42,66 @@ func (d *decoder) addFunctions(fps []*onnxpb.FunctionProto) error {
 		for k, v := range own {
 			opsets[k] = v
 		}
-		d.funcs[key] = &function{fp, opsets}
+		d.funcs[key] = &function{proto: fp, opsets: opsets}
+	}
+	for _, f := range d.funcs {
+		if _, err := d.inlinedSize(f); err != nil {
+			return err
+		}
 	}
 	return nil
+}
+
+// callee returns the model-local function a node calls, or nil.
+func (d *decoder) callee(p *onnxpb.NodeProto) *function {
+	return d.funcs[funcKey{normDomain(p.GetDomain()), p.GetOpType(), p.GetOverload()}]
+}
+
+// inlinedSize returns how many nodes f becomes once inlined completely
+// (at most maxNodes+1), and refuses functions that call themselves.
+func (d *decoder) inlinedSize(f *function) (int, error) {
+	switch f.size {
+	case -1:
+		return 0, fmt.Errorf("model-local function %s calls itself", f.proto.GetName())
+	case 0:
+		f.size = -1
+		n, err := d.countNodes(f.proto.GetNode())
+		if err != nil {
+			return 0, err
+		}
+		f.size = n
+	}
+	return f.size, nil
+}
+
+// countNodes counts nodes as they will be after inlining, those of nested
+// graphs included, saturating above maxNodes.
+func (d *decoder) countNodes(nodes []*onnxpb.NodeProto) (int, error) {
+	total := 0
+	for _, p := range nodes {
+		n := 1
+		if f := d.callee(p); f != nil {
+			var err error
+			if n, err = d.inlinedSize(f); err != nil {
+				return 0, err
+			}
+		}
+		for _, a := range p.GetAttribute() {
+			graphs := a.GetGraphs()
+			if a.GetG() != nil {
+				graphs = append([]*onnxpb.GraphProto{a.GetG()}, graphs...)
+			}
+			for _, g := range graphs {
+				m, err := d.countNodes(g.GetNode())
+				if err != nil {
+					return 0, err
+				}
+				n += m
+			}
+		}
+		total = min(total+n, maxNodes+1)
+	}
+	return total, nil
 }
 
 // expNode is a node to import with the context it is imported in.
@@ -57,26 +111,30 @@ type expNode struct {
 }
 
 // expand replaces every call of a model-local function by the function's
-// body, recursively, and counts the nodes against maxNodes.
+// body, recursively, and counts the nodes (and copied function bodies)
+// against maxNodes.
 func (d *decoder) expand(nodes []*onnxpb.NodeProto, ctx nodeCtx) ([]expNode, error) {
 	out := make([]expNode, 0, len(nodes))
 	for _, p := range nodes {
-		f := d.funcs[funcKey{normDomain(p.GetDomain()), p.GetOpType(), p.GetOverload()}]
-		if f == nil {
-			if d.nodes++; d.nodes > maxNodes {
+		f := d.callee(p)
+		if !ctx.inlined { // inlined bodies were counted whole when inlined
+			size := 1
+			if f != nil {
+				size = f.size
+			}
+			if d.nodes += size; d.nodes > maxNodes {
 				return nil, fmt.Errorf("model has more than %d nodes (after inlining functions)", maxNodes)
 			}
+		}
+		if f == nil {
 			out = append(out, expNode{p, ctx})
 			continue
-		}
-		if ctx.depth >= maxFuncDepth {
-			return nil, fmt.Errorf("node %s: function calls nest more than %d deep", describe(p), maxFuncDepth)
 		}
 		body, err := d.inline(f.proto, p)
 		if err != nil {
 			return nil, fmt.Errorf("node %s: inlining function %s: %w", describe(p), f.proto.GetName(), err)
 		}
-		sub, err := d.expand(body, nodeCtx{opsets: f.opsets, depth: ctx.depth + 1})
+		sub, err := d.expand(body, nodeCtx{opsets: f.opsets, inlined: true})
 		if err != nil {
 			return nil, err
 		}

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -109,8 +110,21 @@ func TestFunctionErrors(t *testing.T) {
 	recursive.Node = append(recursive.Node, callPB("again", names("Y"), names("Z")))
 	mp := functionModel(callPB("c", names("x"), names("z")))
 	mp.Functions = []*onnxpb.FunctionProto{recursive}
-	if _, err := decodePB(t, mp); !contains(err, "function calls nest more than") {
+	if _, err := decodePB(t, mp); !contains(err, "model-local function ScaledRelu calls itself") {
 		t.Fatalf("recursive function: %v", err)
+	}
+	// F0 calls F1 twice, F1 calls F2 twice, ...: 2^40 nodes once inlined.
+	mp = functionModel(callPB("c", names("x"), names("z")))
+	mp.Functions = nil
+	for i := 0; i < 40; i++ {
+		f := &onnxpb.FunctionProto{Name: proto.String(fmt.Sprint("F", i)), Domain: proto.String("custom"), Input: names("X"), Output: names("Y"),
+			Node: []*onnxpb.NodeProto{nodePB(fmt.Sprint("F", i+1), "a", names("X"), names("T")), nodePB(fmt.Sprint("F", i+1), "b", names("T"), names("Y"))}}
+		f.Node[0].Domain, f.Node[1].Domain = proto.String("custom"), proto.String("custom")
+		mp.Functions = append(mp.Functions, f)
+	}
+	mp.Graph.Node[0].OpType = proto.String("F0")
+	if _, err := decodePB(t, mp); !contains(err, "model has more than 1048576 nodes") {
+		t.Fatalf("exponential inlining: %v", err)
 	}
 	mp = functionModel(callPB("c", names("x", "extra"), names("z")))
 	if _, err := decodePB(t, mp); !contains(err, `node custom:ScaledRelu "c": inlining function ScaledRelu: call has 2 inputs`) {

@@ -150,7 +150,7 @@ func (d *decoder) initializers(gp *onnxpb.GraphProto, g *ir.Graph, s *scope) err
 		}
 	}
 	for _, sp := range gp.GetSparseInitializer() {
-		t, err := sparseToDense(sp, d.dir)
+		t, err := sparseToDense(sp, d.dir, &d.denseLeft)
 		if err != nil {
 			return fmt.Errorf("sparse initializer: %w", err)
 		}

@@ -112,7 +112,7 @@ func Decode(data []byte, dir string) (*Model, error) {
 	if len(opsets) == 0 {
 		return nil, fmt.Errorf("model has no opset_import (required from IR version 3 on)")
 	}
-	d := &decoder{dir: dir, opsets: opsets}
+	d := &decoder{dir: dir, opsets: opsets, denseLeft: denseBudget(len(data))}
 	if err := d.addFunctions(mp.GetFunctions()); err != nil {
 		return nil, err
 	}
@@ -162,17 +162,18 @@ type decoder struct {
 	opsets      map[string]int64 // the model's opset imports
 	funcs       map[funcKey]*function
 	unsupported unsupportedSet
-	calls       int // function calls inlined so far (for fresh value names)
-	nodes       int // nodes imported so far
+	calls       int   // function calls inlined so far (for fresh value names)
+	nodes       int   // nodes imported so far (and function bodies copied)
+	denseLeft   int64 // elements sparse tensors may still expand to
 }
 
 // maxNodes bounds the node count of a model after function inlining.
 const maxNodes = 1 << 20
 
 // nodeCtx is what a node's import depends on besides the node itself: the
-// opset imports in force (the model's, or a function's) and how deeply
-// function calls are nested at that point.
+// opset imports in force (the model's, or a function's), and whether the
+// node comes from an inlined function body (already counted against maxNodes).
 type nodeCtx struct {
-	opsets map[string]int64
-	depth  int
+	opsets  map[string]int64
+	inlined bool
 }

@@ -8,22 +8,24 @@ import (
 	"github.com/tfc-project/tfc/ir"
 )
 
-// maxSparseDense bounds the element count of a sparse tensor made dense:
-// a few bytes of sparse data must not make the importer allocate gigabytes.
-const maxSparseDense = 1 << 24
+// denseBudget is how many elements the sparse tensors of a model of the
+// given size may expand to in all: a few bytes of sparse data must not make
+// the importer allocate gigabytes.
+func denseBudget(modelBytes int) int64 { return 1<<24 + 16*int64(modelBytes) }
 
-// sparseToDense converts a SparseTensorProto to a dense tensor. Indices are
-// either [NNZ] linear positions or [NNZ, rank] coordinates.
-func sparseToDense(sp *onnxpb.SparseTensorProto, dir string) (*ir.Tensor, error) {
+// sparseToDense converts a SparseTensorProto to a dense tensor, taking its
+// element count from *budget. Indices are either [NNZ] linear positions or
+// [NNZ, rank] coordinates.
+func sparseToDense(sp *onnxpb.SparseTensorProto, dir string, budget *int64) (*ir.Tensor, error) {
 	name := sp.GetValues().GetName()
-	t, err := sparseData(sp, dir)
+	t, err := sparseData(sp, dir, budget)
 	if err != nil {
 		return nil, fmt.Errorf("sparse tensor %q: %w", name, err)
 	}
 	return t, nil
 }
 
-func sparseData(sp *onnxpb.SparseTensorProto, dir string) (*ir.Tensor, error) {
+func sparseData(sp *onnxpb.SparseTensorProto, dir string, budget *int64) (*ir.Tensor, error) {
 	if sp.GetValues() == nil {
 		return nil, fmt.Errorf("has no values")
 	}
@@ -32,9 +34,10 @@ func sparseData(sp *onnxpb.SparseTensorProto, dir string) (*ir.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	if n > maxSparseDense {
-		return nil, fmt.Errorf("dense shape %v has more than %d elements", dims, maxSparseDense)
+	if n > *budget {
+		return nil, fmt.Errorf("dense shape %v has more elements than the %d left to sparse tensors of this model", dims, *budget)
 	}
+	*budget -= n
 	values, err := tensorFromProto(sp.GetValues(), dir)
 	if err != nil {
 		return nil, err
