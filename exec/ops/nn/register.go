@@ -6,4 +6,7 @@ package nn
 import "github.com/tfc-project/tfc/exec/kernel"
 
 // Register adds the package's kernels to r.
-func Register(r kernel.Registry) {}
+func Register(r kernel.Registry) {
+	r.Add("", "MatMul", kernel.Single(matMul))
+	r.Add("", "Gemm", kernel.Single(gemm))
+}
