@@ -16,6 +16,12 @@ func Register(r kernel.Registry) {
 	r.Add("", "NegativeLogLikelihoodLoss", kernel.Single(negativeLogLikelihoodLoss))
 	r.Add("", "SoftmaxCrossEntropyLoss", softmaxCrossEntropyLoss)
 	r.Add("", "Det", kernel.Single(det))
+	r.Add("", "DFT", kernel.Single(dftKernel))
+	r.Add("", "STFT", kernel.Single(stft))
+	r.Add("", "HannWindow", cosineWindow(0.5, -0.5))
+	r.Add("", "HammingWindow", cosineWindow(25.0/46, -21.0/46))
+	r.Add("", "BlackmanWindow", cosineWindow(0.42, -0.5, 0.08))
+	r.Add("", "MelWeightMatrix", kernel.Single(melWeightMatrix))
 	r.Add("", "CumSum", cumulative(0, add[float64], add[int64]))
 	r.Add("", "CumProd", cumulative(1, mul[float64], mul[int64]))
 }
