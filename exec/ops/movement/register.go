@@ -17,4 +17,7 @@ func Register(r kernel.Registry) {
 	r.Add("", "Shape", checked(1, shapeOf))
 	r.Add("", "Size", checked(1, size))
 	r.Add("", "Transpose", checked(1, transpose))
+	r.Add("", "Concat", kernel.Single(concat))
+	r.Add("", "Split", needs(1, split))
+	r.Add("", "Slice", checked(1, sliceOp))
 }
