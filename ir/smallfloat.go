@@ -2,70 +2,135 @@ package ir
 
 import "math"
 
+// miniFormat describes one of the float8/float4 formats: a sign bit, an
+// exponent and man mantissa bits, stored in the low bits of a byte.
+type miniFormat struct {
+	man  uint // mantissa bits
+	bias int  // exponent bias
+	// maxCode is the largest finite magnitude code, signBit the sign's bit.
+	maxCode, signBit uint8
+	// nanCode is the code a NaN encodes to.
+	nanCode uint8
+	// hasInf: the code above maxCode is infinity (E5M2).
+	hasInf bool
+	// unsignedZero: no negative zero; the sign bit alone is NaN (the FNUZ types).
+	unsignedZero bool
+	// alwaysSaturates: out-of-range values saturate whatever Cast's
+	// saturate says (float4, which has neither infinity nor NaN).
+	alwaysSaturates bool
+}
+
+// miniFormatOf returns the format of a float8/float4 dtype other than E8M0.
+func miniFormatOf(dt DType) (miniFormat, bool) {
+	switch dt {
+	case Float8E4M3FN:
+		return miniFormat{man: 3, bias: 7, maxCode: 0x7e, signBit: 0x80, nanCode: 0x7f}, true
+	case Float8E4M3FNUZ:
+		return miniFormat{man: 3, bias: 8, maxCode: 0x7f, signBit: 0x80, nanCode: 0x80, unsignedZero: true}, true
+	case Float8E5M2:
+		return miniFormat{man: 2, bias: 15, maxCode: 0x7b, signBit: 0x80, nanCode: 0x7e, hasInf: true}, true
+	case Float8E5M2FNUZ:
+		return miniFormat{man: 2, bias: 16, maxCode: 0x7f, signBit: 0x80, nanCode: 0x80, unsignedZero: true}, true
+	case Float4E2M1:
+		// float4 has no NaN or infinity; NaN encodes as the largest value.
+		return miniFormat{man: 1, bias: 1, maxCode: 0x7, signBit: 0x8, nanCode: 0x7, alwaysSaturates: true}, true
+	}
+	return miniFormat{}, false
+}
+
+func (f miniFormat) decode(b uint8) float64 {
+	b &= f.signBit<<1 - 1
+	mag := b &^ f.signBit
+	limit := f.maxCode
+	if f.hasInf {
+		limit++
+	}
+	switch {
+	case f.unsignedZero && b == f.signBit, mag > limit:
+		return math.NaN()
+	case f.hasInf && mag == limit:
+		return signed(math.Inf(1), b&f.signBit != 0)
+	}
+	exp := int(mag >> f.man)
+	m := float64(mag & (1<<f.man - 1))
+	if exp == 0 {
+		exp = 1 // subnormal: same scale as the smallest normal, no implicit one
+	} else {
+		m += float64(int(1) << f.man)
+	}
+	return signed(math.Ldexp(m, exp-f.bias-int(f.man)), b&f.signBit != 0)
+}
+
+func signed(v float64, neg bool) float64 {
+	if neg {
+		return -v
+	}
+	return v
+}
+
+// encode rounds v to nearest even; out-of-range values saturate to the
+// largest finite value, or with !saturate become infinity where the format
+// has one and NaN where it does not (float4 always saturates).
+func (f miniFormat) encode(v float64, saturate bool) uint8 {
+	if math.IsNaN(v) {
+		return f.nanCode
+	}
+	a := math.Abs(v)
+	code := f.maxCode + 1 // overflow unless a is finite and in range
+	if !math.IsInf(a, 0) {
+		// k is the exponent of a's leading bit, clamped to the smallest
+		// normal exponent; a/q below is then exact and rounds to n.
+		emin := 1 - f.bias
+		k := emin
+		if _, e := math.Frexp(a); a != 0 && e-1 > emin {
+			k = e - 1
+		}
+		n := math.RoundToEven(math.Ldexp(a, int(f.man)-k))
+		// The code of n*2^(k-man): exponent field k-emin+1 plus mantissa
+		// n-2^man (subnormals, k == emin and n < 2^man, come out right too,
+		// and so does a carry of n to 2^(man+1)).
+		c := float64(k-emin+1)*float64(int(1)<<f.man) + n - float64(int(1)<<f.man)
+		if c <= float64(f.maxCode) {
+			code = uint8(c)
+		}
+	}
+	if code > f.maxCode {
+		switch {
+		case saturate || f.alwaysSaturates:
+			code = f.maxCode
+		case f.hasInf:
+			code = f.maxCode + 1
+		default:
+			return f.nanCode
+		}
+	}
+	if math.Signbit(v) && !(f.unsignedZero && code == 0) {
+		code |= f.signBit
+	}
+	return code
+}
+
 // DecodeByte returns the value of one element of a one-byte dtype: uint8,
-// the sign-extended 4/2-bit integers, or the raw bits of a float8/float4.
+// the sign-extended 8/4/2-bit integers, or the raw bits of a float8/float4.
 func DecodeByte(dt DType, b uint8) float64 {
 	switch dt {
 	case Int4, Int2, Int8:
 		return float64(int8(b))
-	case Float8E4M3FN:
-		if b&0x7f == 0x7f {
-			return math.NaN()
-		}
-		return minifloat(b, 4, 3, 7)
-	case Float8E4M3FNUZ:
-		if b == 0x80 {
-			return math.NaN()
-		}
-		return minifloat(b, 4, 3, 8)
-	case Float8E5M2:
-		if b&0x7f > 0x7c {
-			return math.NaN()
-		}
-		if b&0x7f == 0x7c {
-			if b&0x80 != 0 {
-				return math.Inf(-1)
-			}
-			return math.Inf(1)
-		}
-		return minifloat(b, 5, 2, 15)
-	case Float8E5M2FNUZ:
-		if b == 0x80 {
-			return math.NaN()
-		}
-		return minifloat(b, 5, 2, 16)
-	case Float4E2M1:
-		return minifloat(b&0xf<<4, 2, 1, 1)
 	case Float8E8M0:
 		if b == 0xff {
 			return math.NaN()
 		}
 		return math.Ldexp(1, int(b)-127)
 	}
+	if f, ok := miniFormatOf(dt); ok {
+		return f.decode(b)
+	}
 	return float64(b)
 }
 
-// minifloat decodes an 8-bit pattern with 1 sign bit, e exponent bits and m
-// mantissa bits (sub-byte formats are passed left-aligned).
-func minifloat(b uint8, e, m uint, bias int) float64 {
-	sign := b >> 7
-	exp := int(b>>m) & (1<<e - 1)
-	man := float64(int(b) & (1<<m - 1))
-	var v float64
-	if exp == 0 {
-		v = math.Ldexp(man, 1-bias-int(m))
-	} else {
-		v = math.Ldexp(1+man/float64(int(1)<<m), exp-bias)
-	}
-	if sign == 1 {
-		return -v
-	}
-	return v
-}
-
 // EncodeByte converts v to the one-byte representation of dt: integers
-// wrap, float8/float4 round to nearest even and saturate to the largest
-// finite value.
+// truncate toward zero and wrap, float8/float4 round to nearest even and
+// saturate to the largest finite value (float8e8m0 rounds up).
 func EncodeByte(dt DType, v float64) uint8 {
 	if !dt.IsFloat() {
 		return wrapSmallInt(dt, floatToInt64(v))
@@ -74,109 +139,60 @@ func EncodeByte(dt DType, v float64) uint8 {
 }
 
 // EncodeSmallFloat converts v to a float8/float4 bit pattern with
-// round-to-nearest-even. With saturate, values beyond the largest finite
-// value become that value; otherwise they become infinity where the type has
-// one and NaN where it does not.
+// round-to-nearest-even (float8e8m0: rounding up, as Cast does by default).
+// With saturate, values beyond the largest finite value become that value;
+// otherwise they become infinity where the type has one and NaN where it
+// does not. float4e2m1, which has neither, always saturates and encodes NaN
+// as its largest value.
 func EncodeSmallFloat(dt DType, v float64, saturate bool) uint8 {
-	codes := smallFloatCodes(dt)
-	nan := smallFloatNaN(dt)
+	if dt == Float8E8M0 {
+		return EncodeFloat8E8M0(v, E8M0Up, saturate)
+	}
+	f, _ := miniFormatOf(dt)
+	return f.encode(v, saturate)
+}
+
+// E8M0Rounding is how a value rounds to a power of two in float8e8m0
+// (Cast's round_mode attribute).
+type E8M0Rounding int
+
+// The round modes of Cast to float8e8m0.
+const (
+	// E8M0Up rounds away from zero to the next power of two ("up").
+	E8M0Up E8M0Rounding = iota
+	// E8M0Down rounds toward zero ("down").
+	E8M0Down
+	// E8M0Nearest rounds to the nearer power of two, ties (1.5*2^k) up ("nearest").
+	E8M0Nearest
+)
+
+// EncodeFloat8E8M0 converts v to float8e8m0 (2^(code-127), code 0..254,
+// 0xff NaN). The sign is ignored. With saturate, values beyond the range
+// (zero and infinity included) become the smallest or largest code;
+// otherwise they become NaN.
+func EncodeFloat8E8M0(v float64, r E8M0Rounding, saturate bool) uint8 {
 	if math.IsNaN(v) {
-		return nan
-	}
-	var signBit uint8 = 0x80
-	if dt == Float4E2M1 {
-		signBit = 0x8
-	}
-	neg := math.Signbit(v)
-	a := math.Abs(v)
-	if dt == Float8E8M0 {
-		neg = false
-	}
-	maxCode := codes[len(codes)-1]
-	maxVal := DecodeByte(dt, maxCode)
-	var out uint8
-	switch {
-	case math.IsInf(a, 1) || a > maxVal:
-		if !saturate || math.IsInf(a, 1) && !saturate {
-			if dt == Float8E5M2 {
-				out = 0x7c
-			} else {
-				return nan
-			}
-		} else {
-			out = maxCode
-		}
-		if math.IsInf(a, 1) && saturate {
-			out = maxCode
-		}
-	default:
-		// Binary search the sorted table of non-negative finite codes.
-		lo, hi := 0, len(codes)-1
-		for lo < hi {
-			mid := (lo + hi) / 2
-			if DecodeByte(dt, codes[mid]) < a {
-				lo = mid + 1
-			} else {
-				hi = mid
-			}
-		}
-		out = codes[lo]
-		if lo > 0 {
-			below := codes[lo-1]
-			dBelow := a - DecodeByte(dt, below)
-			dAbove := DecodeByte(dt, out) - a
-			if dBelow < dAbove || dBelow == dAbove && below&1 == 0 {
-				out = below
-			}
-		}
-	}
-	if neg && (out != 0 || dt != Float8E4M3FNUZ && dt != Float8E5M2FNUZ) {
-		out |= signBit
-	}
-	return out
-}
-
-func smallFloatNaN(dt DType) uint8 {
-	switch dt {
-	case Float8E4M3FN:
-		return 0x7f
-	case Float8E5M2:
-		return 0x7e
-	case Float8E8M0:
 		return 0xff
-	case Float4E2M1:
-		return 0x7 // no NaN: saturate
 	}
-	return 0x80
-}
-
-// smallFloatTables holds, per float8/float4 type, its non-negative finite
-// codes in increasing order of value; built once at init, read-only after.
-var smallFloatTables = map[DType][]uint8{}
-
-func init() {
-	for _, dt := range []DType{Float8E4M3FN, Float8E4M3FNUZ, Float8E5M2, Float8E5M2FNUZ, Float4E2M1, Float8E8M0} {
-		smallFloatTables[dt] = buildSmallFloatCodes(dt)
-	}
-}
-
-func smallFloatCodes(dt DType) []uint8 { return smallFloatTables[dt] }
-
-func buildSmallFloatCodes(dt DType) []uint8 {
-	limit := 0x80
-	if dt == Float4E2M1 {
-		limit = 0x8
-	}
-	if dt == Float8E8M0 {
-		limit = 0x100
-	}
-	var codes []uint8
-	for c := 0; c < limit; c++ {
-		v := DecodeByte(dt, uint8(c))
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			continue
+	a := math.Abs(v)
+	code := math.Inf(1)
+	switch {
+	case a == 0:
+		code = math.Inf(-1)
+	case !math.IsInf(a, 0):
+		frac, e := math.Frexp(a) // a = frac * 2^e, frac in [0.5, 1)
+		code = float64(e - 1 + 127)
+		if r == E8M0Up && frac > 0.5 || r == E8M0Nearest && frac >= 0.75 {
+			code++
 		}
-		codes = append(codes, uint8(c))
 	}
-	return codes
+	switch {
+	case code >= 0 && code <= 254:
+		return uint8(code)
+	case !saturate:
+		return 0xff
+	case code < 0:
+		return 0
+	}
+	return 254
 }
