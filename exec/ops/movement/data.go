@@ -157,9 +157,9 @@ func scalarInt(ctx *kernel.Context, t *ir.Tensor, what string) (int64, error) {
 }
 
 // wrapIndex resolves a possibly negative index into [0, dim).
-func wrapIndex(ctx *kernel.Context, i, dim int64) (int64, error) {
+func wrapIndex(i, dim int64) (int64, error) {
 	if i < -dim || i >= dim {
-		return 0, ctx.Errorf("index %d out of range [%d, %d)", i, -dim, dim)
+		return 0, fmt.Errorf("index %d out of range [%d, %d)", i, -dim, dim)
 	}
 	if i < 0 {
 		i += dim
@@ -227,4 +227,21 @@ func needs(n int, f kernel.Func) kernel.Func {
 // checked is needs for a kernel with one output.
 func checked(n int, f func(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error)) kernel.Func {
 	return needs(n, kernel.Single(f))
+}
+
+// indices reads an index tensor (int32 or int64) and resolves each value,
+// possibly negative, into [0, dim(i)) where i is the value's flat
+// position; an index out of range is an error.
+func indices(ctx *kernel.Context, t *ir.Tensor, what string, dim func(i int) int64) ([]int64, error) {
+	v, err := ints(ctx, t, what)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]int64, len(v))
+	for i, x := range v {
+		if out[i], err = wrapIndex(x, dim(i)); err != nil {
+			return nil, ctx.Errorf("%s: %v", what, err)
+		}
+	}
+	return out, nil
 }

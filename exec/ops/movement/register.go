@@ -20,4 +20,10 @@ func Register(r kernel.Registry) {
 	r.Add("", "Concat", kernel.Single(concat))
 	r.Add("", "Split", needs(1, split))
 	r.Add("", "Slice", checked(1, sliceOp))
+	r.Add("", "Gather", checked(2, gather))
+	r.Add("", "GatherElements", checked(2, gatherElements))
+	r.Add("", "GatherND", checked(2, gatherND))
+	r.Add("", "ScatterND", checked(3, scatterND))
+	r.Add("", "ScatterElements", checked(3, scatterElements))
+	r.Add("", "Scatter", checked(3, scatterElements))
 }
