@@ -24,6 +24,9 @@ func sinceVersion(domain, op string, opset int64) (int64, bool) {
 	if domain != "" {
 		return opset, extraDomains[domain] && opset > 0
 	}
+	if opset > tmpMaxOpset {
+		return 0, false // an opset newer than the ONNX release tfc knows
+	}
 	best := int64(0)
 	for _, v := range tmpSinceVersions[op] {
 		if v <= opset && v > best {

@@ -4,6 +4,9 @@ package importer
 // Changelog.md headings. This file goes away once the ir op table exports
 // ResolveOp; do not extend it.
 
+// tmpMaxOpset is the newest ai.onnx opset of the ONNX release the table is from.
+const tmpMaxOpset = 27
+
 // tmpSinceVersions lists, per ai.onnx op, the opset versions that define it.
 var tmpSinceVersions = map[string][]int64{
 	"Abs":                       {1, 6, 13},
