@@ -9,4 +9,8 @@ import "github.com/tfc-project/tfc/exec/kernel"
 func Register(r kernel.Registry) {
 	r.Add("", "MatMul", kernel.Single(matMul))
 	r.Add("", "Gemm", kernel.Single(gemm))
+	r.Add("", "MatMulInteger", kernel.Single(matMulInteger))
+	r.Add("", "QLinearMatMul", kernel.Single(qLinearMatMul))
+	r.Add("", "QuantizeLinear", kernel.Single(quantizeLinear))
+	r.Add("", "DequantizeLinear", kernel.Single(dequantizeLinear))
 }
