@@ -323,3 +323,22 @@ func TestLoadFile(t *testing.T) {
 		t.Fatalf("error does not name the file: %v", err)
 	}
 }
+
+func TestHugeFilesRefusedUnread(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "huge.onnx")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A sparse file: it takes no disk space and must not be read.
+	if err := f.Truncate(MaxFileBytes + 1); err != nil {
+		t.Skipf("cannot make a sparse file: %v", err)
+	}
+	f.Close()
+	if _, err := Load(path); !contains(err, "more than the 4294967296 the importer reads") {
+		t.Fatalf("Load: %v", err)
+	}
+	if _, _, err := ReadTensorFile(path); !contains(err, "more than the") {
+		t.Fatalf("ReadTensorFile: %v", err)
+	}
+}
