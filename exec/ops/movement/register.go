@@ -26,4 +26,7 @@ func Register(r kernel.Registry) {
 	r.Add("", "ScatterND", checked(3, scatterND))
 	r.Add("", "ScatterElements", checked(3, scatterElements))
 	r.Add("", "Scatter", checked(3, scatterElements))
+	r.Add("", "Expand", checked(2, expand))
+	r.Add("", "Tile", checked(2, tile))
+	r.Add("", "Pad", checked(1, pad))
 }

@@ -1,0 +1,126 @@
+package movement
+
+import (
+	"slices"
+
+	"github.com/tfc-project/tfc/exec/kernel"
+	"github.com/tfc-project/tfc/ir"
+)
+
+// pad is Pad: pads (begin values for every padded axis, then end values;
+// negative ones crop) come from the paddings (opset 1) or pads (2) attribute
+// or the pads input (11 on), over all axes or, from 18, the axes input.
+// Mode constant fills with the value attribute (before 11) or the
+// constant_value input (zero when absent); reflect mirrors without
+// repeating the edge, edge repeats it, wrap (19) wraps around.
+func pad(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
+	x := inputs[0]
+	r := len(x.Shape)
+	value, err := ir.NewTensor(x.DType, nil)
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
+	var pads []int64
+	axes := make([]int, r)
+	for i := range axes {
+		axes[i] = i
+	}
+	if ctx.Node.Version < 11 {
+		name := "pads"
+		if ctx.Node.Version < 2 {
+			name = "paddings"
+		}
+		pads, _ = ctx.Node.AttrInts(name)
+		if value, err = ir.FromFloat64s(x.DType, nil, []float64{float64(ctx.Node.AttrFloat("value", 0))}); err != nil {
+			return nil, ctx.Errorf("%v", err)
+		}
+	} else {
+		if pads, err = ints(ctx, input(inputs, 1), "pads"); err != nil {
+			return nil, err
+		}
+		if v := input(inputs, 2); v != nil && v.Len() > 0 {
+			if value, err = take(ctx, v, nil, []int{0}); err != nil {
+				return nil, err
+			}
+		}
+		if a := input(inputs, 3); a != nil {
+			list, err := ints(ctx, a, "axes")
+			if err != nil {
+				return nil, err
+			}
+			if axes, err = normAxes(ctx, list, r); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(pads) != 2*len(axes) {
+		return nil, ctx.Errorf("%d pads for %d axes", len(pads), len(axes))
+	}
+	begin := make([]int64, r)
+	shape := slices.Clone(x.Shape)
+	for i, a := range axes {
+		begin[a] = pads[i]
+		shape[a] += pads[i] + pads[i+len(axes)]
+		if shape[a] < 0 {
+			return nil, ctx.Errorf("pads %v crop more than dim %d of shape %v", pads, a, x.Shape)
+		}
+	}
+	mode := ctx.Node.AttrString("mode", "constant")
+	var fold func(i, n int64) int64
+	switch mode {
+	case "constant":
+	case "edge":
+		fold = func(i, n int64) int64 { return min(max(i, 0), n-1) }
+	case "reflect":
+		fold = reflect
+	case "wrap":
+		fold = func(i, n int64) int64 { return (i%n + n) % n }
+	default:
+		return nil, ctx.Errorf("unknown mode %q", mode)
+	}
+	if fold != nil {
+		for d, n := range x.Shape {
+			if n == 0 && shape[d] > 0 {
+				return nil, ctx.Errorf("cannot pad empty axis %d in %s mode", d, mode)
+			}
+		}
+	}
+	st := kernel.Strides(x.Shape)
+	outside := x.Len() // the index of value after x's data
+	idx, err := mapIndices(shape, func(c []int64) int {
+		p := int64(0)
+		for d, v := range c {
+			i := v - begin[d]
+			if i < 0 || i >= x.Shape[d] {
+				if fold == nil {
+					return outside
+				}
+				i = fold(i, x.Shape[d])
+			}
+			p += i * st[d]
+		}
+		return int(p)
+	})
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
+	out, err := assemble(x.DType, shape, idx, x, value)
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
+	return out, nil
+}
+
+// reflect mirrors an index outside [0, n) back into it without repeating
+// the edge element (numpy's reflect mode).
+func reflect(i, n int64) int64 {
+	if n == 1 {
+		return 0
+	}
+	period := 2 * (n - 1)
+	i = (i%period + period) % period
+	if i >= n {
+		i = period - i
+	}
+	return i
+}
