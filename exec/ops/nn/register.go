@@ -11,6 +11,9 @@ func Register(r kernel.Registry) {
 	r.Add("", "Gemm", kernel.Single(gemm))
 	r.Add("", "MatMulInteger", kernel.Single(matMulInteger))
 	r.Add("", "QLinearMatMul", kernel.Single(qLinearMatMul))
+	r.Add("", "Softmax", alongAxis(softmax))
+	r.Add("", "LogSoftmax", alongAxis(logSoftmax))
+	r.Add("", "Hardmax", alongAxis(hardmax))
 	r.Add("", "QuantizeLinear", kernel.Single(quantizeLinear))
 	r.Add("", "DequantizeLinear", kernel.Single(dequantizeLinear))
 }

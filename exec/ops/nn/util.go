@@ -102,3 +102,18 @@ func checkRank(ctx *kernel.Context, t *ir.Tensor, what string, min int) error {
 	}
 	return nil
 }
+
+// apply rewrites vals line by line: f gets a copy of each line's elements
+// and modifies it in place; the result is written back.
+func (l lines) apply(vals []float64, f func(line []float64)) {
+	buf := make([]float64, l.n)
+	l.each(func(base, step int) {
+		for k := range buf {
+			buf[k] = vals[base+k*step]
+		}
+		f(buf)
+		for k, v := range buf {
+			vals[base+k*step] = v
+		}
+	})
+}
