@@ -245,3 +245,6 @@ func indices(ctx *kernel.Context, t *ir.Tensor, what string, dim func(i int) int
 	}
 	return out, nil
 }
+
+// errorf is fmt.Errorf, for helpers that do not see the node.
+var errorf = fmt.Errorf

@@ -29,4 +29,9 @@ func Register(r kernel.Registry) {
 	r.Add("", "Expand", checked(2, expand))
 	r.Add("", "Tile", checked(2, tile))
 	r.Add("", "Pad", checked(1, pad))
+	r.Add("", "ConstantOfShape", checked(1, constantOfShape))
+	r.Add("", "Range", checked(3, rangeOp))
+	r.Add("", "Trilu", checked(1, trilu))
+	r.Add("", "EyeLike", checked(1, eyeLike))
+	r.Add("", "OneHot", checked(3, oneHot))
 }
