@@ -232,3 +232,34 @@ func TestScanOpset8Batches(t *testing.T) {
 	expect(t, "final", out["final"], []int64{2, 2}, 9, 12, 103, 103)
 	expect(t, "scan", out["scanned"], []int64{2, 3, 2}, 1, 2, 4, 6, 9, 12, 101, 101, 102, 102, 103, 103)
 }
+
+func TestControlRejectsBadInputs(t *testing.T) {
+	cond, y := val("cond", ir.Bool), val("y", ir.Float32)
+	empty := &ir.Graph{Name: "empty"}
+	n := node("If", 11, map[string]*ir.Attr{"then_branch": graphAttr(empty), "else_branch": graphAttr(empty)}, []*ir.Value{cond}, y)
+	if _, err := run(n, map[*ir.Value]*ir.Tensor{cond: {DType: ir.Bool, Shape: []int64{2}, Data: []bool{true, false}}}); err == nil {
+		t.Error("If with a two-element condition: no error")
+	}
+	if _, err := run(n, map[*ir.Value]*ir.Tensor{cond: {DType: ir.Bool, Data: []bool{true}}}); err == nil {
+		t.Error("If whose branch has fewer outputs than the node: no error")
+	}
+
+	m, v0, vf, scanned := val("M", ir.Float32), val("v0", ir.Float32), val("v_final", ir.Float32), val("scanned", ir.Float32)
+	loop := node("Loop", 11, map[string]*ir.Attr{"body": graphAttr(sumBody(0))}, []*ir.Value{m, nil, v0}, vf, scanned)
+	if _, err := run(loop, map[*ir.Value]*ir.Tensor{m: f32(nil, 3), v0: f32([]int64{1}, 0)}); err == nil {
+		t.Error("Loop with a float trip count: no error")
+	}
+
+	// A body taking (sum, a_t, b_t) and returning sum + a_t, over inputs of
+	// unequal lengths.
+	sum, at, bt, next := val("sum", ir.Float32), val("a_t", ir.Float32), val("b_t", ir.Float32), val("next", ir.Float32)
+	body := &ir.Graph{Name: "body", Inputs: []*ir.Value{sum, at, bt},
+		Nodes: []*ir.Node{node("Add", 7, nil, []*ir.Value{sum, at}, next)}, Outputs: []*ir.Value{next}}
+	init, a, b, final := val("init", ir.Float32), val("a", ir.Float32), val("b", ir.Float32), val("final", ir.Float32)
+	attrs := map[string]*ir.Attr{"body": graphAttr(body), "num_scan_inputs": integer(2)}
+	scan := node("Scan", 16, attrs, []*ir.Value{init, a, b}, final)
+	_, err := run(scan, map[*ir.Value]*ir.Tensor{init: f32(nil, 0), a: f32([]int64{2}, 1, 2), b: f32([]int64{3}, 1, 2, 3)})
+	if err == nil || !strings.Contains(err.Error(), "steps") {
+		t.Errorf("Scan over inputs of unequal lengths: err = %v", err)
+	}
+}

@@ -36,6 +36,9 @@ func loop(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
 			return nil, err
 		}
 	}
+	if err := allPresent(ctx, in, 2); err != nil {
+		return nil, err
+	}
 	carried := append([]*ir.Tensor{}, in[2:]...)
 	nScan := len(body.Outputs) - 1 - len(carried)
 	if len(body.Inputs) != 2+len(carried) || nScan < 0 {

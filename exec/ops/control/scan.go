@@ -142,6 +142,9 @@ func scan(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
 	if ctx.Node.Version < 9 {
 		return scanBatched(ctx, in)
 	}
+	if err := allPresent(ctx, in, 0); err != nil {
+		return nil, err
+	}
 	s, err := readSpec(ctx, len(in))
 	if err != nil {
 		return nil, err
@@ -156,6 +159,9 @@ func scan(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
 func scanBatched(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
 	if len(in) < 1 {
 		return nil, ctx.Errorf("takes sequence_lens and at least one more input")
+	}
+	if err := allPresent(ctx, in, 1); err != nil {
+		return nil, err
 	}
 	s, err := readSpec(ctx, len(in)-1)
 	if err != nil {

@@ -82,3 +82,13 @@ func scalarBool(ctx *kernel.Context, what string, t *ir.Tensor) (bool, error) {
 	}
 	return t.Bools()[0], nil
 }
+
+// allPresent checks that none of the inputs from index first on is omitted.
+func allPresent(ctx *kernel.Context, in []*ir.Tensor, first int) error {
+	for i := first; i < len(in); i++ {
+		if in[i] == nil {
+			return ctx.Errorf("input %d is missing", i)
+		}
+	}
+	return nil
+}

@@ -93,4 +93,7 @@ func TestCumSumCumProd(t *testing.T) {
 	if _, err := tryOp("CumSum", 14, nil, 1, m, i64(shape(1), 2)); err == nil {
 		t.Error("axis out of range: no error")
 	}
+	if _, err := tryOp("CumSum", 14, nil, 1, m, nil); err == nil {
+		t.Error("axis missing: no error")
+	}
 }

@@ -1,27 +1,58 @@
-// Package reduce holds the reference kernels of the reductions and
-// scans: the Reduce family, ArgMax/ArgMin, TopK, CumSum and the losses.
+// Package reduce holds the reference kernels of the reductions and scans:
+// the Reduce family, ArgMax/ArgMin, TopK, CumSum/CumProd, Unique, the
+// losses, Det, and the signal ops (DFT, STFT, windows, MelWeightMatrix).
 package reduce
 
-import "github.com/tfc-project/tfc/exec/kernel"
+import (
+	"github.com/tfc-project/tfc/exec/kernel"
+	"github.com/tfc-project/tfc/ir"
+)
+
+// kernels lists the ops besides the Reduce family with the number of
+// leading inputs each requires.
+var kernels = []struct {
+	op       string
+	required int
+	f        kernel.Func
+}{
+	{"ArgMax", 1, argKernel(1)},
+	{"ArgMin", 1, argKernel(-1)},
+	{"TopK", 1, topK},
+	{"CumSum", 2, cumulative(0, add[float64], add[int64])},
+	{"CumProd", 2, cumulative(1, mul[float64], mul[int64])},
+	{"Unique", 1, unique},
+	{"NegativeLogLikelihoodLoss", 2, kernel.Single(negativeLogLikelihoodLoss)},
+	{"SoftmaxCrossEntropyLoss", 2, softmaxCrossEntropyLoss},
+	{"Det", 1, kernel.Single(det)},
+	{"DFT", 1, kernel.Single(dftKernel)},
+	{"STFT", 2, kernel.Single(stft)},
+	{"HannWindow", 1, cosineWindow(0.5, -0.5)},
+	{"HammingWindow", 1, cosineWindow(25.0/46, -21.0/46)},
+	{"BlackmanWindow", 1, cosineWindow(0.42, -0.5, 0.08)},
+	{"MelWeightMatrix", 5, kernel.Single(melWeightMatrix)},
+}
 
 // Register adds the package's kernels to r.
 func Register(r kernel.Registry) {
 	for _, row := range reductions {
-		r.Add("", row.op, reduceKernel(row))
+		r.Add("", row.op, requires(1, reduceKernel(row)))
 	}
-	r.Add("", "ArgMax", argKernel(1))
-	r.Add("", "ArgMin", argKernel(-1))
-	r.Add("", "TopK", topK)
-	r.Add("", "Unique", unique)
-	r.Add("", "NegativeLogLikelihoodLoss", kernel.Single(negativeLogLikelihoodLoss))
-	r.Add("", "SoftmaxCrossEntropyLoss", softmaxCrossEntropyLoss)
-	r.Add("", "Det", kernel.Single(det))
-	r.Add("", "DFT", kernel.Single(dftKernel))
-	r.Add("", "STFT", kernel.Single(stft))
-	r.Add("", "HannWindow", cosineWindow(0.5, -0.5))
-	r.Add("", "HammingWindow", cosineWindow(25.0/46, -21.0/46))
-	r.Add("", "BlackmanWindow", cosineWindow(0.42, -0.5, 0.08))
-	r.Add("", "MelWeightMatrix", kernel.Single(melWeightMatrix))
-	r.Add("", "CumSum", cumulative(0, add[float64], add[int64]))
-	r.Add("", "CumProd", cumulative(1, mul[float64], mul[int64]))
+	for _, k := range kernels {
+		r.Add("", k.op, requires(k.required, k.f))
+	}
+}
+
+// requires wraps f with a check that its first n inputs are present.
+func requires(n int, f kernel.Func) kernel.Func {
+	return func(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
+		if len(in) < n {
+			return nil, ctx.Errorf("needs %d inputs, got %d", n, len(in))
+		}
+		for i, t := range in[:n] {
+			if t == nil {
+				return nil, ctx.Errorf("input %d is required", i)
+			}
+		}
+		return f(ctx, in)
+	}
 }

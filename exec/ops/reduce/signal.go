@@ -102,10 +102,11 @@ func dftKernel(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 					line[k] += complex(0, vals[p+1])
 				}
 			}
+			spectrum := line
 			if irfft {
-				line = hermitian(line, int(l))
+				spectrum = hermitian(line, int(l))
 			}
-			y := fourier(line, int(l), dst.n, inverse)
+			y := fourier(spectrum, int(l), dst.n, inverse)
 			for k, v := range y {
 				p := dst.at(o, k, i) * int(shape[r-1])
 				out[p] = real(v)
@@ -113,7 +114,6 @@ func dftKernel(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 					out[p+1] = imag(v)
 				}
 			}
-			line = line[:min(n, l)]
 		}
 	}
 	return ir.FromFloat64s(x.DType, shape, out)
