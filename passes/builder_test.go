@@ -12,7 +12,9 @@ type builder struct {
 	n int
 }
 
-func newBuilder() *builder { return &builder{g: &ir.Graph{Name: "test", Opsets: map[string]int64{"": 17}}} }
+func newBuilder() *builder {
+	return &builder{g: &ir.Graph{Name: "test", Opsets: map[string]int64{"": 17}}}
+}
 
 func (b *builder) input(name string, dims ...int64) *ir.Value {
 	v := &ir.Value{Name: name, DType: ir.Float32, Shape: ir.ShapeOf(dims...)}
