@@ -25,6 +25,7 @@ type reduction struct {
 	intFin  func(ar intArith, a, n int64) int64
 }
 
+// The folds and initial values the rows share.
 func sumAbs(a, x float64) float64           { return a + math.Abs(x) }
 func sumSq(a, x float64) float64            { return a + x*x }
 func zero(intArith) int64                   { return 0 }
