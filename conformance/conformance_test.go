@@ -1,6 +1,7 @@
 // Package conformance runs the ONNX backend conformance tests (node,
 // simple, pytorch-converted and pytorch-operator suites) through the
-// reference interpreter and compares with the stored outputs.
+// reference interpreter, as imported and again with all optimization passes
+// on, and compares with the stored outputs.
 package conformance
 
 import (
@@ -16,6 +17,7 @@ import (
 
 	"github.com/tfc-project/tfc/exec"
 	"github.com/tfc-project/tfc/golden"
+	"github.com/tfc-project/tfc/passes"
 )
 
 // dataEnv names the environment variable that overrides where the
@@ -116,7 +118,8 @@ func TestConformance(t *testing.T) {
 	t.Cleanup(func() { report(t, outcomes, expected, total) })
 }
 
-// runOne loads and runs one test folder and returns "" or why it failed.
+// runOne loads and runs one test folder, first as imported and then
+// optimized with every pass on, and returns "" or why it failed.
 func runOne(dir string, interp *exec.Interpreter) (failure string) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -127,7 +130,16 @@ func runOne(dir string, interp *exec.Interpreter) (failure string) {
 	if err != nil {
 		return firstLine(err.Error())
 	}
-	return firstLine(golden.Failure(golden.RunCase(c, interp.Run, golden.ONNXDefault)))
+	if f := golden.Failure(golden.RunCase(c, interp.Run, golden.ONNXDefault)); f != "" {
+		return firstLine(f)
+	}
+	if _, err := passes.Optimize(c.Model.Graph, passes.Options{Level: passes.Extended}); err != nil {
+		return firstLine("optimizing: " + err.Error())
+	}
+	if f := golden.Failure(golden.RunCase(c, interp.Run, golden.ONNXDefault)); f != "" {
+		return firstLine("with all passes on: " + f)
+	}
+	return ""
 }
 
 func firstLine(s string) string {
