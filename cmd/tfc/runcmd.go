@@ -63,19 +63,13 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "run", fmt.Errorf("%s: %w", pos[0], err))
 	}
-	inputs := map[string]*ir.Tensor{}
+	inputs, err := loadInputs(pos[0], binds)
+	if err != nil {
+		return fail(stderr, "run", err)
+	}
 	fmt.Fprintln(stdout, "inputs:")
 	for _, b := range binds {
-		t, err := readTensor(b.file)
-		if err != nil {
-			return fail(stderr, "run", err)
-		}
-		if b.input.DType != ir.Undefined && t.DType != b.input.DType {
-			return fail(stderr, "run", fmt.Errorf("%s: input %q is %s, but %s expects %s",
-				b.file, b.input.Name, tensorType(t), pos[0], valueType(b.input)))
-		}
-		inputs[b.input.Name] = t
-		fmt.Fprintf(stdout, "  %s: %s from %s\n", b.input.Name, tensorType(t), b.file)
+		fmt.Fprintf(stdout, "  %s: %s from %s\n", b.input.Name, tensorType(inputs[b.input.Name]), b.file)
 	}
 	start := time.Now()
 	outs, err := exec.NewInterpreter().Run(g, inputs)
@@ -163,6 +157,24 @@ func bindInputs(g *ir.Graph, named, files []string) ([]binding, error) {
 			inputList(missing))
 	}
 	return binds, nil
+}
+
+// loadInputs reads the bound files and checks their dtypes against the
+// graph inputs of model.
+func loadInputs(model string, binds []binding) (map[string]*ir.Tensor, error) {
+	inputs := map[string]*ir.Tensor{}
+	for _, b := range binds {
+		t, err := readTensor(b.file)
+		if err != nil {
+			return nil, err
+		}
+		if b.input.DType != ir.Undefined && t.DType != b.input.DType {
+			return nil, fmt.Errorf("%s: input %q is %s, but %s expects %s",
+				b.file, b.input.Name, tensorType(t), model, valueType(b.input))
+		}
+		inputs[b.input.Name] = t
+	}
+	return inputs, nil
 }
 
 // inputList names values with their types, e.g. `"x" f32[N,3], "y" i64[N]`.
