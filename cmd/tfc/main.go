@@ -111,7 +111,7 @@ func cmdVersion(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "tfc version: unexpected argument %q\n", args[0])
 		return exitUsage
 	}
-	fmt.Fprintf(stdout, "tfc %s (%s %s/%s)\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(stdout, "tfc %s %s %s/%s\n", buildVersion(), runtime.Version(), runtime.GOOS, runtime.GOARCH)
 	return exitOK
 }
 
