@@ -145,7 +145,7 @@ func layerNormalization(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, err
 	if err := affine(ctx, y, x.Shape, scale, bias, asIs); err != nil {
 		return nil, err
 	}
-	outs := []*ir.Tensor{nil, nil, nil}
+	outs := outputSlots(ctx, 3)
 	if outs[0], err = fromFloats(ctx, x.DType, x.Shape, y); err != nil {
 		return nil, err
 	}

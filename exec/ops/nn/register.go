@@ -14,6 +14,7 @@ func Register(r kernel.Registry) {
 	r.Add("", "Softmax", alongAxis(softmax))
 	r.Add("", "LogSoftmax", alongAxis(logSoftmax))
 	r.Add("", "Hardmax", alongAxis(hardmax))
+	r.Add("", "Attention", attention)
 	r.Add("", "LayerNormalization", layerNormalization)
 	r.Add("", "RMSNormalization", kernel.Single(rmsNormalization))
 	r.Add("", "InstanceNormalization", kernel.Single(instanceNormalization))

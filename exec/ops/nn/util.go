@@ -82,6 +82,12 @@ func roundTo(dt ir.DType, v float64) float64 {
 	return v
 }
 
+// outputSlots returns a result slice with one slot per output of the node
+// (at most limit).
+func outputSlots(ctx *kernel.Context, limit int) []*ir.Tensor {
+	return make([]*ir.Tensor, min(len(ctx.Node.Outputs), limit))
+}
+
 // wanted reports whether output slot i of the node is requested.
 func wanted(ctx *kernel.Context, i int) bool {
 	return i < len(ctx.Node.Outputs) && ctx.Node.Outputs[i] != nil

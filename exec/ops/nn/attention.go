@@ -1,0 +1,263 @@
+package nn
+
+import (
+	"math"
+	"slices"
+
+	"github.com/tfc-project/tfc/exec/kernel"
+	"github.com/tfc-project/tfc/ir"
+)
+
+// heads is a [batch, heads, seq, size] tensor in float64, the layout the
+// attention kernel computes in.
+type heads struct {
+	b, h, s, d int
+	v          []float64
+}
+
+// row returns the size-d vector at (batch b, head h, position s).
+func (x heads) row(b, h, s int) []float64 {
+	off := ((b*x.h+h)*x.s + s) * x.d
+	return x.v[off : off+x.d]
+}
+
+// shape returns [b, h, s, d].
+func (x heads) shape() []int64 { return []int64{int64(x.b), int64(x.h), int64(x.s), int64(x.d)} }
+
+// toHeads reads Q, K or V: a 4-D [batch, heads, seq, size] tensor as is, a
+// 3-D [batch, seq, heads*size] one split into n heads.
+func toHeads(ctx *kernel.Context, t *ir.Tensor, what string, n int64) (heads, error) {
+	switch {
+	case t.Rank() == 4:
+		return heads{int(t.Shape[0]), int(t.Shape[1]), int(t.Shape[2]), int(t.Shape[3]), t.Float64s()}, nil
+	case t.Rank() != 3:
+		return heads{}, ctx.Errorf("%s has shape %v, want rank 3 or 4", what, t.Shape)
+	case n <= 0 || t.Shape[2]%n != 0:
+		return heads{}, ctx.Errorf("%s of shape %v does not split into %d heads", what, t.Shape, n)
+	}
+	x := heads{int(t.Shape[0]), int(n), int(t.Shape[1]), int(t.Shape[2] / n), make([]float64, t.Len())}
+	src := t.Float64s()
+	for b := 0; b < x.b; b++ {
+		for s := 0; s < x.s; s++ {
+			for h := 0; h < x.h; h++ {
+				copy(x.row(b, h, s), src[((b*x.s+s)*x.h+h)*x.d:])
+			}
+		}
+	}
+	return x, nil
+}
+
+// merged returns x as a 3-D [batch, seq, heads*size] tensor's elements.
+func (x heads) merged() []float64 {
+	out := make([]float64, len(x.v))
+	for b := 0; b < x.b; b++ {
+		for s := 0; s < x.s; s++ {
+			for h := 0; h < x.h; h++ {
+				copy(out[((b*x.s+s)*x.h+h)*x.d:], x.row(b, h, s))
+			}
+		}
+	}
+	return out
+}
+
+// withPast prepends the cached positions past (nil for none) to x along
+// the sequence.
+func withPast(ctx *kernel.Context, past *ir.Tensor, x heads, what string) (heads, error) {
+	if past == nil {
+		return x, nil
+	}
+	if past.Rank() != 4 || past.Shape[0] != int64(x.b) || past.Shape[1] != int64(x.h) || past.Shape[3] != int64(x.d) {
+		return heads{}, ctx.Errorf("%s has shape %v, want [%d %d past %d]", what, past.Shape, x.b, x.h, x.d)
+	}
+	p := int(past.Shape[2])
+	pv := past.Float64s()
+	out := heads{x.b, x.h, p + x.s, x.d, make([]float64, len(pv)+len(x.v))}
+	for b := 0; b < x.b; b++ {
+		for h := 0; h < x.h; h++ {
+			for s := 0; s < out.s; s++ {
+				if s < p {
+					copy(out.row(b, h, s), pv[((b*x.h+h)*p+s)*x.d:])
+				} else {
+					copy(out.row(b, h, s), x.row(b, h, s-p))
+				}
+			}
+		}
+	}
+	return out, nil
+}
+
+// attnBias returns the additive bias of the scores, shape [batch, q heads,
+// q seq, total seq], from the mask (bool: false masks out; otherwise
+// added; a short last dim is padded with masked positions), is_causal (a
+// query at i sees keys up to i plus the number of keys before the query
+// block) and nonpad_kv_seqlen (keys at or past it per batch are masked).
+func attnBias(ctx *kernel.Context, mask, nonpad *ir.Tensor, out []int64, past int) ([]float64, error) {
+	nb, nq, total := int(out[0]), int(out[2]), int(out[3])
+	bias := make([]float64, kernel.Product(out, 0, 4))
+	inf := math.Inf(-1)
+	if mask != nil {
+		ms := slices.Clone(mask.Shape)
+		if len(ms) == 0 || len(ms) > 4 || ms[len(ms)-1] > int64(total) {
+			return nil, ctx.Errorf("attn_mask has shape %v, want one broadcastable to %v", mask.Shape, out)
+		}
+		short := int(ms[len(ms)-1])
+		ms[len(ms)-1] = int64(total)
+		if b, err := kernel.BroadcastShapes(ms, out); err != nil || !slices.Equal(b, out) {
+			return nil, ctx.Errorf("attn_mask has shape %v, want one broadcastable to %v", mask.Shape, out)
+		}
+		mv := mask.Float64s()
+		if mask.DType == ir.Bool {
+			for i, v := range mv {
+				mv[i] = 0
+				if v == 0 {
+					mv[i] = inf
+				}
+			}
+		}
+		for e, j := range kernel.BroadcastIndex(ms, out) {
+			// j indexes the padded mask; map it back to the stored one.
+			row, col := j/total, j%total
+			if col < short {
+				bias[e] = mv[row*short+col]
+			} else {
+				bias[e] = inf
+			}
+		}
+	}
+	var seen []int64
+	if nonpad != nil {
+		seen = nonpad.Int64s()
+		if len(seen) != nb {
+			return nil, ctx.Errorf("nonpad_kv_seqlen has shape %v, want [%d]", nonpad.Shape, nb)
+		}
+	}
+	causal := ctx.Node.AttrInt("is_causal", 0) != 0
+	for e := range bias {
+		b, i, j := e/(total*nq*int(out[1])), e/total%nq, e%total
+		offset := int64(past)
+		if seen != nil && past == 0 {
+			offset = seen[b] - int64(nq)
+		}
+		if causal && int64(j) > int64(i)+offset || seen != nil && int64(j) >= seen[b] {
+			bias[e] += inf
+		}
+	}
+	return bias, nil
+}
+
+// attention is Attention (opsets 23 and 24): softmax(scale*Q*K^T, softcapped,
+// plus the mask bias) times V, with grouped-query heads, a key/value cache
+// (past_* in, present_* out) and the optional qk_matmul_output.
+func attention(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
+	n := ctx.Node
+	if err := floatInputs(ctx, in[0], in[1], optional(in, 4)); err != nil {
+		return nil, err
+	}
+	if err := floatInputs(ctx, in[2], optional(in, 5)); err != nil {
+		return nil, err
+	}
+	if in[0].Rank() != in[1].Rank() || in[0].Rank() != in[2].Rank() {
+		return nil, ctx.Errorf("Q %v, K %v and V %v must have the same rank", in[0].Shape, in[1].Shape, in[2].Shape)
+	}
+	q, err := toHeads(ctx, in[0], "Q", n.AttrInt("q_num_heads", 0))
+	if err != nil {
+		return nil, err
+	}
+	k, err := toHeads(ctx, in[1], "K", n.AttrInt("kv_num_heads", 0))
+	if err != nil {
+		return nil, err
+	}
+	v, err := toHeads(ctx, in[2], "V", n.AttrInt("kv_num_heads", 0))
+	if err != nil {
+		return nil, err
+	}
+	if k.b != q.b || v.b != q.b || k.d != q.d || v.h != k.h || v.s != k.s || k.h == 0 || q.h%k.h != 0 {
+		return nil, ctx.Errorf("Q %v, K %v and V %v do not fit together", in[0].Shape, in[1].Shape, in[2].Shape)
+	}
+	past := 0
+	if pk := optional(in, 4); pk != nil {
+		past = int(pk.Shape[min(2, pk.Rank()-1)])
+	}
+	if k, err = withPast(ctx, optional(in, 4), k, "past_key"); err != nil {
+		return nil, err
+	}
+	if v, err = withPast(ctx, optional(in, 5), v, "past_value"); err != nil {
+		return nil, err
+	}
+	if k.s != v.s {
+		return nil, ctx.Errorf("past_key and past_value hold different lengths")
+	}
+	qkShape := []int64{int64(q.b), int64(q.h), int64(q.s), int64(k.s)}
+	if _, err := ir.NumElements(qkShape); err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
+	bias, err := attnBias(ctx, optional(in, 3), optional(in, 6), qkShape, past)
+	if err != nil {
+		return nil, err
+	}
+	scale := 1 / math.Sqrt(float64(q.d))
+	if a := n.Attr("scale"); a != nil {
+		scale = float64(a.Float)
+	}
+	softcap := float64(n.AttrFloat("softcap", 0))
+	mode := n.AttrInt("qk_matmul_output_mode", 0)
+	y := heads{q.b, q.h, q.s, v.d, make([]float64, q.b*q.h*q.s*v.d)}
+	qk := make([]float64, len(bias))
+	reps := q.h / k.h
+	for b := 0; b < q.b; b++ {
+		for h := 0; h < q.h; h++ {
+			for i := 0; i < q.s; i++ {
+				e := ((b*q.h+h)*q.s + i) * k.s
+				p, scores := qk[e:e+k.s], make([]float64, k.s)
+				for j := range scores {
+					raw := scale * dot(q.row(b, h, i), k.row(b, h/reps, j))
+					capped := raw
+					if softcap > 0 {
+						capped = softcap * math.Tanh(raw/softcap)
+					}
+					scores[j] = capped + bias[e+j]
+					p[j] = [3]float64{raw, capped, scores[j]}[min(mode, 2)]
+				}
+				softmax(scores)
+				if mode == 3 {
+					copy(p, scores)
+				}
+				out := y.row(b, h, i)
+				for j, w := range scores {
+					for c, x := range v.row(b, h/reps, j) {
+						out[c] += w * x
+					}
+				}
+			}
+		}
+	}
+	outs := outputSlots(ctx, 4)
+	yv, yShape := y.v, y.shape()
+	if in[0].Rank() == 3 {
+		yv, yShape = y.merged(), []int64{int64(q.b), int64(q.s), int64(q.h * v.d)}
+	}
+	if outs[0], err = fromFloats(ctx, in[0].DType, yShape, yv); err != nil {
+		return nil, err
+	}
+	for i, t := range []struct {
+		dt    ir.DType
+		shape []int64
+		v     []float64
+	}{{in[1].DType, k.shape(), k.v}, {in[2].DType, v.shape(), v.v}, {in[0].DType, qkShape, qk}} {
+		if wanted(ctx, i+1) {
+			if outs[i+1], err = fromFloats(ctx, t.dt, t.shape, t.v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return outs, nil
+}
+
+// dot is the inner product of two equally long vectors.
+func dot(a, b []float64) float64 {
+	s := 0.0
+	for i, x := range a {
+		s += x * b[i]
+	}
+	return s
+}
