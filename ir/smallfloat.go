@@ -32,8 +32,9 @@ func miniFormatOf(dt DType) (miniFormat, bool) {
 	case Float8E5M2FNUZ:
 		return miniFormat{man: 2, bias: 16, maxCode: 0x7f, signBit: 0x80, nanCode: 0x80, unsignedZero: true}, true
 	case Float4E2M1:
-		// float4 has no NaN or infinity; NaN encodes as the largest value.
-		return miniFormat{man: 1, bias: 1, maxCode: 0x7, signBit: 0x8, nanCode: 0x7, alwaysSaturates: true}, true
+		// float4 has no NaN or infinity; NaN encodes as -0 (as the ONNX
+		// reference and ml_dtypes do).
+		return miniFormat{man: 1, bias: 1, maxCode: 0x7, signBit: 0x8, nanCode: 0x8, alwaysSaturates: true}, true
 	}
 	return miniFormat{}, false
 }
@@ -143,7 +144,7 @@ func EncodeByte(dt DType, v float64) uint8 {
 // With saturate, values beyond the largest finite value become that value;
 // otherwise they become infinity where the type has one and NaN where it
 // does not. float4e2m1, which has neither, always saturates and encodes NaN
-// as its largest value.
+// as -0.
 func EncodeSmallFloat(dt DType, v float64, saturate bool) uint8 {
 	if dt == Float8E8M0 {
 		return EncodeFloat8E8M0(v, E8M0Up, saturate)
