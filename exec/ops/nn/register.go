@@ -15,6 +15,7 @@ func Register(r kernel.Registry) {
 	r.Add("", "LogSoftmax", alongAxis(logSoftmax))
 	r.Add("", "Hardmax", alongAxis(hardmax))
 	r.Add("", "Attention", attention)
+	r.Add("", "RotaryEmbedding", kernel.Single(rotaryEmbedding))
 	r.Add("", "LayerNormalization", layerNormalization)
 	r.Add("", "RMSNormalization", kernel.Single(rmsNormalization))
 	r.Add("", "InstanceNormalization", kernel.Single(instanceNormalization))
