@@ -25,3 +25,5 @@ class ModelDef:
     # Optional: run the module for goldens / broken checks (defaults to module(*inputs)).
     run: Optional[Callable] = None
     notes: str = ""
+    # Optional: (module, sets, goldens) -> dict of extra facts for the manifest.
+    extra: Optional[Callable] = None
