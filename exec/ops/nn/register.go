@@ -9,6 +9,7 @@ import "github.com/tfc-project/tfc/exec/kernel"
 func Register(r kernel.Registry) {
 	r.Add("", "MatMul", kernel.Single(matMul))
 	r.Add("", "Gemm", kernel.Single(gemm))
+	r.Add("", "Einsum", kernel.Single(einsum))
 	r.Add("", "MatMulInteger", kernel.Single(matMulInteger))
 	r.Add("", "QLinearMatMul", kernel.Single(qLinearMatMul))
 	r.Add("", "Softmax", alongAxis(softmax))
