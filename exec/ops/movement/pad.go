@@ -85,6 +85,13 @@ func pad(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 			}
 		}
 	}
+	return window(ctx, x, shape, begin, fold, value)
+}
+
+// window returns a tensor of the given shape whose element c is x at
+// c-begin; where that falls outside x, fold maps the coordinate back into
+// the dim, or with fold nil the element is value's only element.
+func window(ctx *kernel.Context, x *ir.Tensor, shape, begin []int64, fold func(i, n int64) int64, value *ir.Tensor) (*ir.Tensor, error) {
 	st := kernel.Strides(x.Shape)
 	outside := x.Len() // the index of value after x's data
 	idx, err := mapIndices(shape, func(c []int64) int {
@@ -123,4 +130,46 @@ func reflect(i, n int64) int64 {
 		i = period - i
 	}
 	return i
+}
+
+// centerCropPad is CenterCropPad: every listed axis (all by default) is
+// cropped or zero-padded to the target size around its center; the extra
+// odd element of a crop or pad goes to the end.
+func centerCropPad(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
+	x := inputs[0]
+	target, err := ints(ctx, inputs[1], "shape")
+	if err != nil {
+		return nil, err
+	}
+	r := len(x.Shape)
+	axes := make([]int, r)
+	for i := range axes {
+		axes[i] = i
+	}
+	if list, ok := ctx.Node.AttrInts("axes"); ok {
+		if axes, err = normAxes(ctx, list, r); err != nil {
+			return nil, err
+		}
+	}
+	if len(target) != len(axes) {
+		return nil, ctx.Errorf("%d sizes for %d axes", len(target), len(axes))
+	}
+	shape := slices.Clone(x.Shape)
+	begin := make([]int64, r)
+	for i, a := range axes {
+		if target[i] < 0 {
+			return nil, ctx.Errorf("negative size in %v", target)
+		}
+		shape[a] = target[i]
+		if d := x.Shape[a] - target[i]; d > 0 {
+			begin[a] = -(d / 2)
+		} else {
+			begin[a] = -d / 2
+		}
+	}
+	zero, err := ir.NewTensor(x.DType, nil)
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
+	return window(ctx, x, shape, begin, nil, zero)
 }

@@ -34,4 +34,10 @@ func Register(r kernel.Registry) {
 	r.Add("", "Trilu", checked(1, trilu))
 	r.Add("", "EyeLike", checked(1, eyeLike))
 	r.Add("", "OneHot", checked(3, oneHot))
+	r.Add("", "DepthToSpace", checked(1, depthToSpace))
+	r.Add("", "SpaceToDepth", checked(1, spaceToDepth))
+	r.Add("", "Compress", checked(2, compress))
+	r.Add("", "NonZero", checked(1, nonZero))
+	r.Add("", "ReverseSequence", checked(2, reverseSequence))
+	r.Add("", "CenterCropPad", checked(2, centerCropPad))
 }
