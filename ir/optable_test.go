@@ -1,6 +1,10 @@
 package ir
 
 import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -8,7 +12,7 @@ import (
 // Since-versions below are read off the headings of the ONNX 1.22 Changelog.md.
 func TestResolveOp(t *testing.T) {
 	cases := []struct {
-		domain, op string
+		domain, op  string
 		opset, want int64
 	}{
 		{"", "Softmax", 12, 11},
@@ -100,5 +104,35 @@ func TestRegisterOp(t *testing.T) {
 	got, err := ResolveOp(TfcDomain, "TestOnlyOp", 3)
 	if err != nil || got != s {
 		t.Errorf("ResolveOp after RegisterOp = %v, %v", got, err)
+	}
+}
+
+// TestTableMatchesChangelog checks that every heading of the spec's
+// Changelog.md has its schema (skipped when the spec folder is absent).
+func TestTableMatchesChangelog(t *testing.T) {
+	text, err := os.ReadFile(filepath.Join("..", "..", "shared", "onnx-spec", "Changelog.md"))
+	if err != nil {
+		t.Skip("ONNX spec not found:", err)
+	}
+	heading := regexp.MustCompile(`(?m)^### <a name="([^"]+)-(\d+)">`)
+	domains := []string{"ai.onnx.preview.training", "ai.onnx.preview"}
+	n := 0
+	for _, m := range heading.FindAllStringSubmatch(string(text), -1) {
+		domain, op := "", m[1]
+		for _, d := range domains {
+			if strings.HasPrefix(op, d+".") {
+				domain, op = d, strings.TrimPrefix(op, d+".")
+				break
+			}
+		}
+		since, _ := strconv.ParseInt(m[2], 10, 64)
+		s, err := ResolveOp(domain, op, since)
+		if err != nil || s.Since != since {
+			t.Errorf("%s-%d: got %v, %v", m[1], since, s, err)
+		}
+		n++
+	}
+	if n != len(onnxSchemas) {
+		t.Errorf("changelog has %d operator versions, table %d", n, len(onnxSchemas))
 	}
 }
