@@ -9,8 +9,7 @@ import (
 // and the Cast conformance data (test_cast_FLOAT_to_FLOAT8*, *FLOAT4E2M1*,
 // test_cast_e8m0_*).
 func TestDecodeByte(t *testing.T) {
-	nan := math.NaN()
-	inf := math.Inf(1)
+	nan, inf := math.NaN(), math.Inf(1)
 	cases := []struct {
 		dt   DType
 		b    uint8
@@ -38,14 +37,14 @@ func TestDecodeByte(t *testing.T) {
 }
 
 func TestEncodeSmallFloat(t *testing.T) {
-	nan := math.NaN()
-	inf := math.Inf(1)
-	cases := []struct {
+	nan, inf := math.NaN(), math.Inf(1)
+	type encoding struct {
 		dt       DType
 		v        float64
 		saturate bool
 		want     uint8
-	}{
+	}
+	cases := []encoding{
 		{Float8E4M3FN, 0.4789254665374756, true, 0x2f},
 		{Float8E4M3FN, 0.4996848702430725, true, 0x30},
 		{Float8E4M3FN, 1e6, true, 0x7e}, {Float8E4M3FN, 1e6, false, 0x7f},

@@ -52,6 +52,8 @@ func convert(ctx *kernel.Context, x *ir.Tensor, to ir.DType) (*ir.Tensor, error)
 		return nil, ctx.Errorf("cannot cast from dtype %v", from)
 	case to.IsFloat() && to.Size() == 1:
 		return toSmallFloat(ctx, x, to)
+	case to == ir.Float16 || to == ir.BFloat16:
+		return toHalf(ctx, x, to)
 	case to.IsFloat() || to == ir.Bool:
 		t, err = ir.FromFloat64s(to, x.Shape, x.Float64s())
 	case from.IsFloat():
@@ -87,6 +89,38 @@ func toSmallFloat(ctx *kernel.Context, x *ir.Tensor, to ir.DType) (*ir.Tensor, e
 		}
 	}
 	return t, nil
+}
+
+// toHalf casts numbers to float16 or bfloat16, rounding each value once
+// to nearest even: through float32 rounded to odd, which keeps enough of
+// the value for the second rounding to come out as the direct one would.
+func toHalf(ctx *kernel.Context, x *ir.Tensor, to ir.DType) (*ir.Tensor, error) {
+	t, err := ir.NewTensor(to, x.Shape)
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
+	encode := ir.Float32ToFloat16
+	if to == ir.BFloat16 {
+		encode = ir.Float32ToBFloat16
+	}
+	d := t.Data.([]uint16)
+	for i, v := range x.Float64s() {
+		d[i] = encode(toFloat32Odd(v))
+	}
+	return t, nil
+}
+
+// toFloat32Odd converts v to float32 rounding to odd: an inexact result is
+// the neighbor toward zero with its last bit set.
+func toFloat32Odd(v float64) float32 {
+	f := float32(v)
+	if float64(f) == v || math.IsNaN(v) || math.IsInf(float64(f), 0) {
+		return f
+	}
+	if math.Abs(float64(f)) > math.Abs(v) {
+		f = math.Nextafter32(f, 0)
+	}
+	return math.Float32frombits(math.Float32bits(f) | 1)
 }
 
 // truncInt converts f to an integer toward zero. NaN gives 0; values
