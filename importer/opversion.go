@@ -1,13 +1,14 @@
 package importer
 
-// extraDomains are the operator domains besides ai.onnx whose nodes the
-// importer accepts; their nodes get the imported opset as Version.
-var extraDomains = map[string]bool{
-	"ai.onnx.ml":               true,
-	"ai.onnx.preview":          true,
-	"ai.onnx.preview.training": true,
-	"com.microsoft":            true,
-	"ai.tfc":                   true,
+import "github.com/tfc-project/tfc/ir"
+
+// untabledDomains are the operator domains besides those of tfc's op table
+// whose nodes the importer accepts without a schema; such nodes get the
+// imported opset as Version.
+var untabledDomains = map[string]bool{
+	"ai.onnx.ml":    true,
+	"com.microsoft": true,
+	ir.TfcDomain:    true,
 }
 
 // normDomain maps "ai.onnx" to "", the key tfc uses for the default domain.
@@ -19,19 +20,17 @@ func normDomain(d string) string {
 }
 
 // sinceVersion returns the version of the op's definition that applies
-// under the given opset of its domain, or false when the op is unknown there.
+// under the given opset of its domain (0 when the domain is not imported),
+// or false when the op is unknown there.
 func sinceVersion(domain, op string, opset int64) (int64, bool) {
-	if domain != "" {
-		return opset, extraDomains[domain] && opset > 0
+	if opset <= 0 {
+		return 0, false
 	}
-	if opset > tmpMaxOpset {
-		return 0, false // an opset newer than the ONNX release tfc knows
-	}
-	best := int64(0)
-	for _, v := range tmpSinceVersions[op] {
-		if v <= opset && v > best {
-			best = v
+	if s, err := ir.ResolveOp(domain, op, opset); err == nil {
+		if domain != ir.TfcDomain && opset > ir.MaxOpset(domain) {
+			return 0, false // an opset newer than the ONNX release tfc knows
 		}
+		return s.Since, true
 	}
-	return best, best > 0
+	return opset, untabledDomains[domain]
 }
