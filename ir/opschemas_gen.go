@@ -225,7 +225,7 @@ var onnxSchemas = []OpSchema{
 			{Name: "data", Type: "T"},
 		},
 		Outputs: []Param{
-			{Name: "reduced", Type: "tensor(int64)"},
+			{Name: "reduced", Type: "tensor(int64)", DType: Int64},
 		},
 		Types: []TypeConstraint{
 			{Name: "T", DTypes: []DType{Uint8, Uint16, Uint32, Uint64, Int8, Int16, Int32, Int64, Float16, Float32, Float64}},
@@ -241,7 +241,7 @@ var onnxSchemas = []OpSchema{
 			{Name: "data", Type: "T"},
 		},
 		Outputs: []Param{
-			{Name: "reduced", Type: "tensor(int64)"},
+			{Name: "reduced", Type: "tensor(int64)", DType: Int64},
 		},
 		Types: []TypeConstraint{
 			{Name: "T", DTypes: []DType{Uint8, Uint16, Uint32, Uint64, Int8, Int16, Int32, Int64, Float16, Float32, Float64}},
@@ -258,7 +258,7 @@ var onnxSchemas = []OpSchema{
 			{Name: "data", Type: "T"},
 		},
 		Outputs: []Param{
-			{Name: "reduced", Type: "tensor(int64)"},
+			{Name: "reduced", Type: "tensor(int64)", DType: Int64},
 		},
 		Types: []TypeConstraint{
 			{Name: "T", DTypes: []DType{Uint8, Uint16, Uint32, Uint64, Int8, Int16, Int32, Int64, Float16, Float32, Float64}},
@@ -275,7 +275,7 @@ var onnxSchemas = []OpSchema{
 			{Name: "data", Type: "T"},
 		},
 		Outputs: []Param{
-			{Name: "reduced", Type: "tensor(int64)"},
+			{Name: "reduced", Type: "tensor(int64)", DType: Int64},
 		},
 		Types: []TypeConstraint{
 			{Name: "T", DTypes: []DType{Uint8, Uint16, Uint32, Uint64, Int8, Int16, Int32, Int64, Float16, Float32, Float64, BFloat16}},
@@ -291,7 +291,7 @@ var onnxSchemas = []OpSchema{
 			{Name: "data", Type: "T"},
 		},
 		Outputs: []Param{
-			{Name: "reduced", Type: "tensor(int64)"},
+			{Name: "reduced", Type: "tensor(int64)", DType: Int64},
 		},
 		Types: []TypeConstraint{
 			{Name: "T", DTypes: []DType{Uint8, Uint16, Uint32, Uint64, Int8, Int16, Int32, Int64, Float16, Float32, Float64}},
@@ -307,7 +307,7 @@ var onnxSchemas = []OpSchema{
 			{Name: "data", Type: "T"},
 		},
 		Outputs: []Param{
-			{Name: "reduced", Type: "tensor(int64)"},
+			{Name: "reduced", Type: "tensor(int64)", DType: Int64},
 		},
 		Types: []TypeConstraint{
 			{Name: "T", DTypes: []DType{Uint8, Uint16, Uint32, Uint64, Int8, Int16, Int32, Int64, Float16, Float32, Float64}},
@@ -324,7 +324,7 @@ var onnxSchemas = []OpSchema{
 			{Name: "data", Type: "T"},
 		},
 		Outputs: []Param{
-			{Name: "reduced", Type: "tensor(int64)"},
+			{Name: "reduced", Type: "tensor(int64)", DType: Int64},
 		},
 		Types: []TypeConstraint{
 			{Name: "T", DTypes: []DType{Uint8, Uint16, Uint32, Uint64, Int8, Int16, Int32, Int64, Float16, Float32, Float64}},
@@ -341,7 +341,7 @@ var onnxSchemas = []OpSchema{
 			{Name: "data", Type: "T"},
 		},
 		Outputs: []Param{
-			{Name: "reduced", Type: "tensor(int64)"},
+			{Name: "reduced", Type: "tensor(int64)", DType: Int64},
 		},
 		Types: []TypeConstraint{
 			{Name: "T", DTypes: []DType{Uint8, Uint16, Uint32, Uint64, Int8, Int16, Int32, Int64, Float16, Float32, Float64, BFloat16}},
@@ -492,7 +492,7 @@ var onnxSchemas = []OpSchema{
 			{Name: "attn_mask", Type: "U", Optional: true},
 			{Name: "past_key", Type: "T1", Optional: true},
 			{Name: "past_value", Type: "T2", Optional: true},
-			{Name: "nonpad_kv_seqlen", Type: "tensor(int64)", Optional: true},
+			{Name: "nonpad_kv_seqlen", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "Y", Type: "T1"},
@@ -1336,8 +1336,8 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "input", Type: "T"},
-			{Name: "image_shape", Type: "tensor(int64)"},
-			{Name: "block_shape", Type: "tensor(int64)"},
+			{Name: "image_shape", Type: "tensor(int64)", DType: Int64},
+			{Name: "block_shape", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "output", Type: "T"},
@@ -2016,7 +2016,7 @@ var onnxSchemas = []OpSchema{
 		Inputs: []Param{
 			{Name: "input", Type: "T1"},
 			{Name: "dft_length", Type: "T2", Optional: true},
-			{Name: "axis", Type: "tensor(int64)", Optional: true},
+			{Name: "axis", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "output", Type: "T1"},
@@ -2125,11 +2125,11 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 2, MaxInputs: 3, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "x", Type: "T"},
-			{Name: "x_scale", Type: "tensor(float)"},
+			{Name: "x_scale", Type: "tensor(float)", DType: Float32},
 			{Name: "x_zero_point", Type: "T", Optional: true},
 		},
 		Outputs: []Param{
-			{Name: "y", Type: "tensor(float)"},
+			{Name: "y", Type: "tensor(float)", DType: Float32},
 		},
 		Types: []TypeConstraint{
 			{Name: "T", DTypes: []DType{Int8, Uint8, Int32}},
@@ -2142,11 +2142,11 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "x", Type: "T"},
-			{Name: "x_scale", Type: "tensor(float)"},
+			{Name: "x_scale", Type: "tensor(float)", DType: Float32},
 			{Name: "x_zero_point", Type: "T", Optional: true},
 		},
 		Outputs: []Param{
-			{Name: "y", Type: "tensor(float)"},
+			{Name: "y", Type: "tensor(float)", DType: Float32},
 		},
 		Types: []TypeConstraint{
 			{Name: "T", DTypes: []DType{Int8, Uint8, Int32}},
@@ -2485,7 +2485,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Outputs: []Param{
 			{Name: "y", Type: "T2"},
-			{Name: "y_scale", Type: "tensor(float)"},
+			{Name: "y_scale", Type: "tensor(float)", DType: Float32},
 			{Name: "y_zero_point", Type: "T2"},
 		},
 		Types: []TypeConstraint{
@@ -2695,7 +2695,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 2, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "input", Type: "T"},
-			{Name: "shape", Type: "tensor(int64)"},
+			{Name: "shape", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "output", Type: "T"},
@@ -2708,7 +2708,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 2, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "input", Type: "T"},
-			{Name: "shape", Type: "tensor(int64)"},
+			{Name: "shape", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "output", Type: "T"},
@@ -3142,7 +3142,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 2, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "indices", Type: "tensor(int64)"},
+			{Name: "indices", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "output", Type: "T"},
@@ -3158,7 +3158,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "indices", Type: "tensor(int64)"},
+			{Name: "indices", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "output", Type: "T"},
@@ -3174,7 +3174,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "indices", Type: "tensor(int64)"},
+			{Name: "indices", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "output", Type: "T"},
@@ -5642,14 +5642,14 @@ var onnxSchemas = []OpSchema{
 			{Name: "center_point_box", Kind: AttrInt, Default: &Attr{Kind: AttrInt, Int: 0}},
 		},
 		Inputs: []Param{
-			{Name: "boxes", Type: "tensor(float)"},
-			{Name: "scores", Type: "tensor(float)"},
-			{Name: "max_output_boxes_per_class", Type: "tensor(int64)", Optional: true},
-			{Name: "iou_threshold", Type: "tensor(float)", Optional: true},
-			{Name: "score_threshold", Type: "tensor(float)", Optional: true},
+			{Name: "boxes", Type: "tensor(float)", DType: Float32},
+			{Name: "scores", Type: "tensor(float)", DType: Float32},
+			{Name: "max_output_boxes_per_class", Type: "tensor(int64)", DType: Int64, Optional: true},
+			{Name: "iou_threshold", Type: "tensor(float)", DType: Float32, Optional: true},
+			{Name: "score_threshold", Type: "tensor(float)", DType: Float32, Optional: true},
 		},
 		Outputs: []Param{
-			{Name: "selected_indices", Type: "tensor(int64)"},
+			{Name: "selected_indices", Type: "tensor(int64)", DType: Int64},
 		},
 	},
 	{Domain: "", Name: "NonMaxSuppression", Since: 11,
@@ -5658,14 +5658,14 @@ var onnxSchemas = []OpSchema{
 			{Name: "center_point_box", Kind: AttrInt, Default: &Attr{Kind: AttrInt, Int: 0}},
 		},
 		Inputs: []Param{
-			{Name: "boxes", Type: "tensor(float)"},
-			{Name: "scores", Type: "tensor(float)"},
-			{Name: "max_output_boxes_per_class", Type: "tensor(int64)", Optional: true},
-			{Name: "iou_threshold", Type: "tensor(float)", Optional: true},
-			{Name: "score_threshold", Type: "tensor(float)", Optional: true},
+			{Name: "boxes", Type: "tensor(float)", DType: Float32},
+			{Name: "scores", Type: "tensor(float)", DType: Float32},
+			{Name: "max_output_boxes_per_class", Type: "tensor(int64)", DType: Int64, Optional: true},
+			{Name: "iou_threshold", Type: "tensor(float)", DType: Float32, Optional: true},
+			{Name: "score_threshold", Type: "tensor(float)", DType: Float32, Optional: true},
 		},
 		Outputs: []Param{
-			{Name: "selected_indices", Type: "tensor(int64)"},
+			{Name: "selected_indices", Type: "tensor(int64)", DType: Int64},
 		},
 	},
 	{Domain: "", Name: "NonZero", Since: 9,
@@ -5674,7 +5674,7 @@ var onnxSchemas = []OpSchema{
 			{Name: "X", Type: "T"},
 		},
 		Outputs: []Param{
-			{Name: "Y", Type: "tensor(int64)"},
+			{Name: "Y", Type: "tensor(int64)", DType: Int64},
 		},
 		Types: []TypeConstraint{
 			{Name: "T", DTypes: []DType{Uint8, Uint16, Uint32, Uint64, Int8, Int16, Int32, Int64, Float16, Float32, Float64, String, Bool, Complex64, Complex128}},
@@ -5686,7 +5686,7 @@ var onnxSchemas = []OpSchema{
 			{Name: "X", Type: "T"},
 		},
 		Outputs: []Param{
-			{Name: "Y", Type: "tensor(int64)"},
+			{Name: "Y", Type: "tensor(int64)", DType: Int64},
 		},
 		Types: []TypeConstraint{
 			{Name: "T", DTypes: []DType{Uint8, Uint16, Uint32, Uint64, Int8, Int16, Int32, Int64, BFloat16, Float16, Float32, Float64, String, Bool, Complex64, Complex128}},
@@ -5951,7 +5951,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "pads", Type: "tensor(int64)"},
+			{Name: "pads", Type: "tensor(int64)", DType: Int64},
 			{Name: "constant_value", Type: "T", Optional: true},
 		},
 		Outputs: []Param{
@@ -5968,7 +5968,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "pads", Type: "tensor(int64)"},
+			{Name: "pads", Type: "tensor(int64)", DType: Int64},
 			{Name: "constant_value", Type: "T", Optional: true},
 		},
 		Outputs: []Param{
@@ -5985,7 +5985,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "pads", Type: "tensor(int64)"},
+			{Name: "pads", Type: "tensor(int64)", DType: Int64},
 			{Name: "constant_value", Type: "T", Optional: true},
 			{Name: "axes", Type: "Tind", Optional: true},
 		},
@@ -6004,7 +6004,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "pads", Type: "tensor(int64)"},
+			{Name: "pads", Type: "tensor(int64)", DType: Int64},
 			{Name: "constant_value", Type: "T", Optional: true},
 			{Name: "axes", Type: "Tind", Optional: true},
 		},
@@ -6023,7 +6023,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "pads", Type: "tensor(int64)"},
+			{Name: "pads", Type: "tensor(int64)", DType: Int64},
 			{Name: "constant_value", Type: "T", Optional: true},
 			{Name: "axes", Type: "Tind", Optional: true},
 		},
@@ -6042,7 +6042,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "pads", Type: "tensor(int64)"},
+			{Name: "pads", Type: "tensor(int64)", DType: Int64},
 			{Name: "constant_value", Type: "T", Optional: true},
 			{Name: "axes", Type: "Tind", Optional: true},
 		},
@@ -6061,7 +6061,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "pads", Type: "tensor(int64)"},
+			{Name: "pads", Type: "tensor(int64)", DType: Int64},
 			{Name: "constant_value", Type: "T", Optional: true},
 			{Name: "axes", Type: "Tind", Optional: true},
 		},
@@ -6080,7 +6080,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "pads", Type: "tensor(int64)"},
+			{Name: "pads", Type: "tensor(int64)", DType: Int64},
 			{Name: "constant_value", Type: "T", Optional: true},
 			{Name: "axes", Type: "Tind", Optional: true},
 		},
@@ -6176,12 +6176,12 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "x", Type: "T1"},
-			{Name: "x_scale", Type: "tensor(float)"},
+			{Name: "x_scale", Type: "tensor(float)", DType: Float32},
 			{Name: "x_zero_point", Type: "T1"},
 			{Name: "w", Type: "T2"},
-			{Name: "w_scale", Type: "tensor(float)"},
+			{Name: "w_scale", Type: "tensor(float)", DType: Float32},
 			{Name: "w_zero_point", Type: "T2"},
-			{Name: "y_scale", Type: "tensor(float)"},
+			{Name: "y_scale", Type: "tensor(float)", DType: Float32},
 			{Name: "y_zero_point", Type: "T3"},
 			{Name: "B", Type: "T4", Optional: true},
 		},
@@ -6199,12 +6199,12 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 8, MaxInputs: 8, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "a", Type: "T1"},
-			{Name: "a_scale", Type: "tensor(float)"},
+			{Name: "a_scale", Type: "tensor(float)", DType: Float32},
 			{Name: "a_zero_point", Type: "T1"},
 			{Name: "b", Type: "T2"},
-			{Name: "b_scale", Type: "tensor(float)"},
+			{Name: "b_scale", Type: "tensor(float)", DType: Float32},
 			{Name: "b_zero_point", Type: "T2"},
-			{Name: "y_scale", Type: "tensor(float)"},
+			{Name: "y_scale", Type: "tensor(float)", DType: Float32},
 			{Name: "y_zero_point", Type: "T3"},
 		},
 		Outputs: []Param{
@@ -6242,7 +6242,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 2, MaxInputs: 3, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "x", Type: "T1"},
-			{Name: "y_scale", Type: "tensor(float)"},
+			{Name: "y_scale", Type: "tensor(float)", DType: Float32},
 			{Name: "y_zero_point", Type: "T2", Optional: true},
 		},
 		Outputs: []Param{
@@ -6260,7 +6260,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "x", Type: "T1"},
-			{Name: "y_scale", Type: "tensor(float)"},
+			{Name: "y_scale", Type: "tensor(float)", DType: Float32},
 			{Name: "y_zero_point", Type: "T2", Optional: true},
 		},
 		Outputs: []Param{
@@ -6776,7 +6776,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "reduced", Type: "T"},
@@ -6841,7 +6841,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "reduced", Type: "T"},
@@ -6906,7 +6906,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "reduced", Type: "T"},
@@ -6971,7 +6971,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "reduced", Type: "T"},
@@ -7052,7 +7052,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "reduced", Type: "T"},
@@ -7069,7 +7069,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "reduced", Type: "T"},
@@ -7134,7 +7134,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "reduced", Type: "T"},
@@ -7215,7 +7215,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "reduced", Type: "T"},
@@ -7232,7 +7232,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "reduced", Type: "T"},
@@ -7297,7 +7297,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "reduced", Type: "T"},
@@ -7346,7 +7346,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "reduced", Type: "T"},
@@ -7411,7 +7411,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "reduced", Type: "T"},
@@ -7507,7 +7507,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 2, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "shape", Type: "tensor(int64)"},
+			{Name: "shape", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "reshaped", Type: "T"},
@@ -7520,7 +7520,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 2, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "shape", Type: "tensor(int64)"},
+			{Name: "shape", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "reshaped", Type: "T"},
@@ -7536,7 +7536,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "shape", Type: "tensor(int64)"},
+			{Name: "shape", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "reshaped", Type: "T"},
@@ -7552,7 +7552,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "shape", Type: "tensor(int64)"},
+			{Name: "shape", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "reshaped", Type: "T"},
@@ -7568,7 +7568,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "shape", Type: "tensor(int64)"},
+			{Name: "shape", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "reshaped", Type: "T"},
@@ -7584,7 +7584,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "shape", Type: "tensor(int64)"},
+			{Name: "shape", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "reshaped", Type: "T"},
@@ -7600,7 +7600,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "shape", Type: "tensor(int64)"},
+			{Name: "shape", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "reshaped", Type: "T"},
@@ -7616,7 +7616,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "shape", Type: "tensor(int64)"},
+			{Name: "shape", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "reshaped", Type: "T"},
@@ -7632,7 +7632,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "X", Type: "T"},
-			{Name: "scales", Type: "tensor(float)"},
+			{Name: "scales", Type: "tensor(float)", DType: Float32},
 		},
 		Outputs: []Param{
 			{Name: "Y", Type: "T"},
@@ -7654,8 +7654,8 @@ var onnxSchemas = []OpSchema{
 		Inputs: []Param{
 			{Name: "X", Type: "T1"},
 			{Name: "roi", Type: "T2"},
-			{Name: "scales", Type: "tensor(float)"},
-			{Name: "sizes", Type: "tensor(int64)", Optional: true},
+			{Name: "scales", Type: "tensor(float)", DType: Float32},
+			{Name: "sizes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "Y", Type: "T1"},
@@ -7678,8 +7678,8 @@ var onnxSchemas = []OpSchema{
 		Inputs: []Param{
 			{Name: "X", Type: "T1"},
 			{Name: "roi", Type: "T2", Optional: true},
-			{Name: "scales", Type: "tensor(float)", Optional: true},
-			{Name: "sizes", Type: "tensor(int64)", Optional: true},
+			{Name: "scales", Type: "tensor(float)", DType: Float32, Optional: true},
+			{Name: "sizes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "Y", Type: "T1"},
@@ -7705,8 +7705,8 @@ var onnxSchemas = []OpSchema{
 		Inputs: []Param{
 			{Name: "X", Type: "T1"},
 			{Name: "roi", Type: "T2", Optional: true},
-			{Name: "scales", Type: "tensor(float)", Optional: true},
-			{Name: "sizes", Type: "tensor(int64)", Optional: true},
+			{Name: "scales", Type: "tensor(float)", DType: Float32, Optional: true},
+			{Name: "sizes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "Y", Type: "T1"},
@@ -7732,8 +7732,8 @@ var onnxSchemas = []OpSchema{
 		Inputs: []Param{
 			{Name: "X", Type: "T1"},
 			{Name: "roi", Type: "T2", Optional: true},
-			{Name: "scales", Type: "tensor(float)", Optional: true},
-			{Name: "sizes", Type: "tensor(int64)", Optional: true},
+			{Name: "scales", Type: "tensor(float)", DType: Float32, Optional: true},
+			{Name: "sizes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "Y", Type: "T1"},
@@ -7751,7 +7751,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "input", Type: "T"},
-			{Name: "sequence_lens", Type: "tensor(int64)"},
+			{Name: "sequence_lens", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "Y", Type: "T"},
@@ -8170,7 +8170,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 3, MaxInputs: 3, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "indices", Type: "tensor(int64)"},
+			{Name: "indices", Type: "tensor(int64)", DType: Int64},
 			{Name: "updates", Type: "T"},
 		},
 		Outputs: []Param{
@@ -8184,7 +8184,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 3, MaxInputs: 3, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "indices", Type: "tensor(int64)"},
+			{Name: "indices", Type: "tensor(int64)", DType: Int64},
 			{Name: "updates", Type: "T"},
 		},
 		Outputs: []Param{
@@ -8201,7 +8201,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "indices", Type: "tensor(int64)"},
+			{Name: "indices", Type: "tensor(int64)", DType: Int64},
 			{Name: "updates", Type: "T"},
 		},
 		Outputs: []Param{
@@ -8218,7 +8218,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "indices", Type: "tensor(int64)"},
+			{Name: "indices", Type: "tensor(int64)", DType: Int64},
 			{Name: "updates", Type: "T"},
 		},
 		Outputs: []Param{
@@ -9010,7 +9010,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "input", Type: "T"},
-			{Name: "split", Type: "tensor(int64)", Optional: true},
+			{Name: "split", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "outputs", Type: "T", Variadic: true},
@@ -9027,7 +9027,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "input", Type: "T"},
-			{Name: "split", Type: "tensor(int64)", Optional: true},
+			{Name: "split", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "outputs", Type: "T", Variadic: true},
@@ -9147,7 +9147,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 1, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "squeezed", Type: "T"},
@@ -9160,7 +9160,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 1, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "squeezed", Type: "T"},
@@ -9173,7 +9173,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 1, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "squeezed", Type: "T"},
@@ -9186,7 +9186,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 1, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "squeezed", Type: "T"},
@@ -9199,7 +9199,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 1, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)", Optional: true},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "squeezed", Type: "T"},
@@ -9230,10 +9230,10 @@ var onnxSchemas = []OpSchema{
 			{Name: "stopwords", Kind: AttrStrings},
 		},
 		Inputs: []Param{
-			{Name: "X", Type: "tensor(string)"},
+			{Name: "X", Type: "tensor(string)", DType: String},
 		},
 		Outputs: []Param{
-			{Name: "Y", Type: "tensor(string)"},
+			{Name: "Y", Type: "tensor(string)", DType: String},
 		},
 	},
 	{Domain: "", Name: "StringSplit", Since: 20,
@@ -9467,7 +9467,7 @@ var onnxSchemas = []OpSchema{
 		Inputs: []Param{
 			{Name: "past_cache", Type: "T"},
 			{Name: "update", Type: "T"},
-			{Name: "write_indices", Type: "tensor(int64)", Optional: true},
+			{Name: "write_indices", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "present_cache", Type: "T"},
@@ -9598,7 +9598,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "X", Type: "T"},
-			{Name: "K", Type: "tensor(int64)"},
+			{Name: "K", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "Values", Type: "T"},
@@ -9618,7 +9618,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "X", Type: "T"},
-			{Name: "K", Type: "tensor(int64)"},
+			{Name: "K", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "Values", Type: "T"},
@@ -9638,7 +9638,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "X", Type: "T"},
-			{Name: "K", Type: "tensor(int64)"},
+			{Name: "K", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "Values", Type: "T"},
@@ -9746,7 +9746,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "input", Type: "T"},
-			{Name: "k", Type: "tensor(int64)", Optional: true},
+			{Name: "k", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Outputs: []Param{
 			{Name: "output", Type: "T"},
@@ -9766,9 +9766,9 @@ var onnxSchemas = []OpSchema{
 		},
 		Outputs: []Param{
 			{Name: "Y", Type: "T"},
-			{Name: "indices", Type: "tensor(int64)", Optional: true},
-			{Name: "inverse_indices", Type: "tensor(int64)", Optional: true},
-			{Name: "counts", Type: "tensor(int64)", Optional: true},
+			{Name: "indices", Type: "tensor(int64)", DType: Int64, Optional: true},
+			{Name: "inverse_indices", Type: "tensor(int64)", DType: Int64, Optional: true},
+			{Name: "counts", Type: "tensor(int64)", DType: Int64, Optional: true},
 		},
 		Types: []TypeConstraint{
 			{Name: "T", DTypes: []DType{Uint8, Uint16, Uint32, Uint64, Int8, Int16, Int32, Int64, Float16, Float32, Float64, String, Bool, Complex64, Complex128}},
@@ -9808,7 +9808,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 2, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)"},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "expanded", Type: "T"},
@@ -9821,7 +9821,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 2, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)"},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "expanded", Type: "T"},
@@ -9834,7 +9834,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 2, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)"},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "expanded", Type: "T"},
@@ -9847,7 +9847,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 2, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)"},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "expanded", Type: "T"},
@@ -9860,7 +9860,7 @@ var onnxSchemas = []OpSchema{
 		MinInputs: 2, MaxInputs: 2, MinOutputs: 1, MaxOutputs: 1,
 		Inputs: []Param{
 			{Name: "data", Type: "T"},
-			{Name: "axes", Type: "tensor(int64)"},
+			{Name: "axes", Type: "tensor(int64)", DType: Int64},
 		},
 		Outputs: []Param{
 			{Name: "expanded", Type: "T"},
@@ -9909,7 +9909,7 @@ var onnxSchemas = []OpSchema{
 		},
 		Inputs: []Param{
 			{Name: "X", Type: "T"},
-			{Name: "scales", Type: "tensor(float)"},
+			{Name: "scales", Type: "tensor(float)", DType: Float32},
 		},
 		Outputs: []Param{
 			{Name: "Y", Type: "T"},

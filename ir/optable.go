@@ -77,7 +77,9 @@ type AttrSchema struct {
 type Param struct {
 	Name string
 	// Type is a type-constraint name ("T") or a literal type ("tensor(int64)").
-	Type          string
+	Type string
+	// DType is the element type when Type is a literal tensor type.
+	DType         DType
 	Optional      bool
 	Variadic      bool
 	Heterogeneous bool // variadic slots may differ in type

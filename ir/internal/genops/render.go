@@ -128,6 +128,9 @@ func renderParams(b *bytes.Buffer, field string, ps []paramDef) {
 	fmt.Fprintf(b, "%s: []Param{\n", field)
 	for _, p := range ps {
 		fmt.Fprintf(b, "{Name: %q, Type: %q", p.Name, p.Type)
+		if dt, ok := tensorType(p.Type); ok {
+			b.WriteString(", DType: " + dt)
+		}
 		if p.Optional {
 			b.WriteString(", Optional: true")
 		}
