@@ -8,7 +8,9 @@ import (
 	"github.com/tfc-project/tfc/ir"
 )
 
-func to(dt ir.DType, kv ...any) map[string]*ir.Attr { return attrs(append([]any{"to", int(dt)}, kv...)...) }
+func to(dt ir.DType, kv ...any) map[string]*ir.Attr {
+	return attrs(append([]any{"to", int(dt)}, kv...)...)
+}
 
 func castTo(t *testing.T, x *ir.Tensor, dt ir.DType, kv ...any) *ir.Tensor {
 	t.Helper()
