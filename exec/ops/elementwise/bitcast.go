@@ -27,16 +27,16 @@ func bitCast(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 		return nil, ctx.Errorf("needs an input")
 	}
 	x := in[0]
-	to := ir.DType(ctx.Node.AttrInt("to", 0))
+	to, err := castTarget(ctx.Node)
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
 	w := bitWidth(x.DType)
 	if !to.Valid() || w == 0 || w > 64 || bitWidth(to) != w {
 		return nil, ctx.Errorf("cannot bit-cast %v to %v", x.DType, to)
 	}
 	bits := bitsOf(x)
-	var (
-		out *ir.Tensor
-		err error
-	)
+	var out *ir.Tensor
 	switch {
 	case to == ir.Float32 || to == ir.Float64:
 		// Built directly from the bits, so that NaN payloads survive.

@@ -1,7 +1,9 @@
 package elementwise
 
 import (
+	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,7 +16,33 @@ func cast(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 	if len(in) < 1 || in[0] == nil {
 		return nil, ctx.Errorf("needs an input")
 	}
-	return convert(ctx, in[0], ir.DType(ctx.Node.AttrInt("to", 0)))
+	to, err := castTarget(ctx.Node)
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
+	return convert(ctx, in[0], to)
+}
+
+// dataTypeNames are the names of ONNX's TensorProto.DataType values, in
+// order of value.
+var dataTypeNames = []string{"UNDEFINED", "FLOAT", "UINT8", "INT8", "UINT16", "INT16", "INT32", "INT64",
+	"STRING", "BOOL", "FLOAT16", "DOUBLE", "UINT32", "UINT64", "COMPLEX64", "COMPLEX128", "BFLOAT16",
+	"FLOAT8E4M3FN", "FLOAT8E4M3FNUZ", "FLOAT8E5M2", "FLOAT8E5M2FNUZ", "UINT4", "INT4", "FLOAT4E2M1",
+	"FLOAT8E8M0", "UINT2", "INT2"}
+
+// castTarget reads Cast's "to": a DataType number, or its name in Cast-1.
+func castTarget(n *ir.Node) (ir.DType, error) {
+	a := n.Attr("to")
+	switch {
+	case a == nil:
+		return 0, fmt.Errorf("attribute \"to\" is missing")
+	case a.Kind == ir.AttrString:
+		if i := slices.Index(dataTypeNames, strings.ToUpper(a.String)); i > 0 {
+			return ir.DType(i), nil
+		}
+		return 0, fmt.Errorf("unknown data type %q", a.String)
+	}
+	return ir.DType(a.Int), nil
 }
 
 // castLike is CastLike: the first input converted to the second's dtype.

@@ -31,6 +31,8 @@ func TestCastNumbers(t *testing.T) {
 	check(t, "int4->float16", castTo(t, ints(ir.Int4, dims(2), -8, 7), ir.Float16), ir.Float16, dims(2), -8, 7)
 	got := run(t, "CastLike", 25, nil, f32(1.5), ints(ir.Int32, dims(0)))
 	checkInts(t, "CastLike", got, ir.Int32, dims(1), 1)
+	// Cast-1 names the type.
+	checkInts(t, "Cast-1", run(t, "Cast", 1, attrs("to", "INT64"), f32(2.5)), ir.Int64, dims(1), 2)
 }
 
 // Casts to float16 and bfloat16 round the value once, not first to float32.
@@ -94,6 +96,8 @@ func TestCastErrors(t *testing.T) {
 	fails(t, "cannot cast to dtype c64", "Cast", 25, to(ir.Complex64), f32(1))
 	fails(t, "cannot cast to dtype dtype(99)", "Cast", 25, attrs("to", 99), f32(1))
 	fails(t, "needs two inputs", "CastLike", 25, nil, f32(1))
+	fails(t, `attribute "to" is missing`, "Cast", 25, nil, f32(1))
+	fails(t, `unknown data type "REAL"`, "Cast", 1, attrs("to", "REAL"), f32(1))
 }
 
 func TestCastCopies(t *testing.T) {
