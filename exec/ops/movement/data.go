@@ -92,19 +92,35 @@ func mapIndices(out []int64, src func(coord []int64) int) ([]int, error) {
 	if err != nil {
 		return nil, err
 	}
-	idx := make([]int, n)
-	coord := make([]int64, len(out))
-	for i := range idx {
-		idx[i] = src(coord)
-		for d := len(out) - 1; d >= 0; d-- {
+	idx := make([]int, 0, n)
+	eachIndex(out, func(c []int64) { idx = append(idx, src(c)) })
+	return idx, nil
+}
+
+// eachIndex calls f with the multi-index of every element of a tensor of
+// the given (already size-checked) shape, in row-major order. The slice is
+// reused between calls and must not be kept.
+func eachIndex(shape []int64, f func(coord []int64)) {
+	for _, d := range shape {
+		if d == 0 {
+			return
+		}
+	}
+	coord := make([]int64, len(shape))
+	for {
+		f(coord)
+		d := len(shape) - 1
+		for ; d >= 0; d-- {
 			coord[d]++
-			if coord[d] < out[d] {
+			if coord[d] < shape[d] {
 				break
 			}
 			coord[d] = 0
 		}
+		if d < 0 {
+			return
+		}
 	}
-	return idx, nil
 }
 
 // strided returns the source indices of a strided view of shape out:

@@ -40,4 +40,6 @@ func Register(r kernel.Registry) {
 	r.Add("", "NonZero", checked(1, nonZero))
 	r.Add("", "ReverseSequence", checked(2, reverseSequence))
 	r.Add("", "CenterCropPad", checked(2, centerCropPad))
+	r.Add("", "Resize", checked(1, resize))
+	r.Add("", "Upsample", checked(1, upsample))
 }
