@@ -2,6 +2,7 @@ package movement_test
 
 import (
 	"fmt"
+	"math"
 	"reflect"
 	"strings"
 	"testing"
@@ -21,6 +22,7 @@ type opCase struct {
 	attrs map[string]*ir.Attr
 	in    []*ir.Tensor
 	want  []*ir.Tensor
+	tol   float64 // when set, float values need only agree within tol
 }
 
 // call runs one node through an interpreter holding only this package's
@@ -56,7 +58,7 @@ func runCases(t *testing.T, cases []opCase) {
 			}
 			for i, w := range c.want {
 				g := got[i]
-				if g == nil || g.DType != w.DType || fmt.Sprint(g.Shape) != fmt.Sprint(w.Shape) || !reflect.DeepEqual(g.Data, w.Data) {
+				if g == nil || g.DType != w.DType || fmt.Sprint(g.Shape) != fmt.Sprint(w.Shape) || !same(g, w, c.tol) {
 					t.Errorf("output %d: got %v %v, want %v %v", i, g, data(g), w, data(w))
 				}
 			}
@@ -89,6 +91,21 @@ func runErrors(t *testing.T, cases []errCase) {
 			}
 		})
 	}
+}
+
+// same compares the data of two tensors of one dtype and shape: exactly,
+// or within tol when tol is set.
+func same(got, want *ir.Tensor, tol float64) bool {
+	if tol == 0 {
+		return reflect.DeepEqual(got.Data, want.Data)
+	}
+	g, w := got.Float64s(), want.Float64s()
+	for i := range w {
+		if math.Abs(g[i]-w[i]) > tol {
+			return false
+		}
+	}
+	return true
 }
 
 func data(t *ir.Tensor) any {
@@ -136,6 +153,7 @@ func bools(shape []int64, v ...bool) *ir.Tensor {
 func ints(v ...int64) *ir.Attr         { return &ir.Attr{Kind: ir.AttrInts, Ints: v} }
 func integer(v int64) *ir.Attr         { return &ir.Attr{Kind: ir.AttrInt, Int: v} }
 func float(v float32) *ir.Attr         { return &ir.Attr{Kind: ir.AttrFloat, Float: v} }
+func floats(v ...float32) *ir.Attr     { return &ir.Attr{Kind: ir.AttrFloats, Floats: v} }
 func str(v string) *ir.Attr            { return &ir.Attr{Kind: ir.AttrString, String: v} }
 func tensorAttr(t *ir.Tensor) *ir.Attr { return &ir.Attr{Kind: ir.AttrTensor, Tensor: t} }
 
