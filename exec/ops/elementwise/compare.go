@@ -155,6 +155,9 @@ func clip(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 		return nil, ctx.Errorf("needs an input")
 	}
 	x := in[0]
+	if !isNumeric(x.DType) {
+		return nil, ctx.Errorf("does not support dtype %v", x.DType)
+	}
 	lo, hi := optionalInput(in, 1), optionalInput(in, 2)
 	if v := ctx.Node.Version; v < 11 {
 		def := float32(math.Inf(1))

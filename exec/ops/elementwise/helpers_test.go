@@ -21,6 +21,9 @@ func run(t *testing.T, op string, version int64, attrs map[string]*ir.Attr, inpu
 	return out
 }
 
+// interp is the reference interpreter the tests run nodes with.
+var interp = exec.NewInterpreter()
+
 func try(op string, version int64, attrs map[string]*ir.Attr, inputs ...*ir.Tensor) (*ir.Tensor, error) {
 	n := &ir.Node{Name: "n", Op: op, Version: version, Attrs: attrs,
 		Outputs: []*ir.Value{{Name: "out"}}}
@@ -31,7 +34,7 @@ func try(op string, version int64, attrs map[string]*ir.Attr, inputs ...*ir.Tens
 		}
 		n.Inputs = append(n.Inputs, v)
 	}
-	outs, err := exec.NewInterpreter().RunNode(n, inputs)
+	outs, err := interp.RunNode(n, inputs)
 	if err != nil {
 		return nil, err
 	}

@@ -82,5 +82,6 @@ func TestClip(t *testing.T) {
 	checkInts(t, "Clip int8", run(t, "Clip", 13, nil, ints(ir.Int8, dims(3), -128, 5, 127), nil, ints(ir.Int8, nil, 5)),
 		ir.Int8, dims(3), -128, 5, 5)
 	fails(t, "bounds must be scalars", "Clip", 13, nil, x, f32(1, 2))
+	fails(t, "does not support dtype string", "Clip", 6, nil, strs(dims(1), "a"))
 	fails(t, "different types", "Clip", 13, nil, x, ints(ir.Int8, nil, 5))
 }

@@ -48,6 +48,9 @@ func mean(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := ir.Scalar(sum.DType, float64(len(in)))
+	n, err := ir.FromFloat64s(sum.DType, nil, []float64{float64(len(in))})
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
 	return divArith.apply(ctx, sum, n)
 }
