@@ -55,8 +55,8 @@ func castLike(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 
 // convert casts x to dtype to following Cast's rules and its saturate and
 // round_mode attributes:
-//   - floats to floats round to nearest even (float8 and float4 saturate
-//     unless saturate=0; float8e8m0 rounds as round_mode says);
+//   - numbers to floats round to nearest even (float8 saturates unless
+//     saturate=0, float4 always; float8e8m0 rounds as round_mode says);
 //   - floats to integers truncate toward zero and wrap to the width;
 //   - integers to integers wrap; anything to bool is "not zero";
 //   - strings parse as numbers ("INF", "-INF", "NaN" and exponents
