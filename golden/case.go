@@ -79,6 +79,9 @@ func loadSet(dir string, g *ir.Graph) (*DataSet, error) {
 		if k >= len(g.Inputs) {
 			return nil, fmt.Errorf("%s: graph has only %d inputs", path, len(g.Inputs))
 		}
+		if err := tensorKind(g.Inputs[k], path); err != nil {
+			return nil, err
+		}
 		t, _, err := importer.ReadTensorFile(path)
 		if err != nil {
 			return nil, err
@@ -93,6 +96,9 @@ func loadSet(dir string, g *ir.Graph) (*DataSet, error) {
 		if k >= len(g.Outputs) {
 			return nil, fmt.Errorf("%s: graph has only %d outputs", path, len(g.Outputs))
 		}
+		if err := tensorKind(g.Outputs[k], path); err != nil {
+			return nil, err
+		}
 		t, _, err := importer.ReadTensorFile(path)
 		if err != nil {
 			return nil, err
@@ -100,6 +106,20 @@ func loadSet(dir string, g *ir.Graph) (*DataSet, error) {
 		ds.Outputs = append(ds.Outputs, Expected{Name: g.Outputs[k].Name, Tensor: t})
 	}
 	return ds, nil
+}
+
+// valueKinds names the non-tensor kinds of values for error messages.
+var valueKinds = map[ir.ValueKind]string{
+	ir.SequenceValue: "sequence", ir.OptionalValue: "optional", ir.MapValue: "map", ir.SparseTensorValue: "sparse tensor",
+}
+
+// tensorKind refuses, with a clear message, data files for values that are
+// not dense tensors: tfc computes only tensors.
+func tensorKind(v *ir.Value, path string) error {
+	if kind, ok := valueKinds[v.Kind]; ok {
+		return fmt.Errorf("%s: %q is a %s value; tfc runs only tensor values", path, v.Name, kind)
+	}
+	return nil
 }
 
 // RunFunc computes a graph's outputs; exec.Interpreter.Run is one.

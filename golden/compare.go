@@ -26,6 +26,12 @@ type Tolerance struct {
 // ONNXDefault is the tolerance of the ONNX backend test runner.
 var ONNXDefault = Tolerance{Rtol: 1e-3, Atol: 1e-7}
 
+// ModelDefault is the tolerance for whole float32 models (the testmodels and
+// `tfc test`): rounding accumulates through the layers, so elements near
+// zero get an absolute slack of 1e-5, and the tensor-wide relative error
+// must stay at most 1e-4.
+var ModelDefault = Tolerance{Rtol: 1e-3, Atol: 1e-5, MaxRel: 1e-4}
+
 // Result is the outcome of comparing one tensor.
 type Result struct {
 	// MaxAbs is max |got-want| over all elements.

@@ -16,7 +16,7 @@ import (
 
 // Tolerance is the agreement every testmodel must reach with PyTorch:
 // tensor-wide relative error max|a-b| / max(max|b|, 1e-6) at most 1e-4.
-var Tolerance = golden.Tolerance{Rtol: 1e-3, Atol: 1e-5, MaxRel: 1e-4}
+var Tolerance = golden.ModelDefault
 
 // modelDirs lists the folders holding a model.onnx.
 func modelDirs(t *testing.T) []string {

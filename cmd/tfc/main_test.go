@@ -224,7 +224,7 @@ func TestTestCommand(t *testing.T) {
 		"data set         output   max abs  max rel  result\n",
 		"test_data_set_0  values   0        0        PASS\n",
 		"test_data_set_0  indices  0        0        PASS\n",
-		"PASS "+dir+": 2 passed, 0 failed (1 data sets, rtol 0.001, atol 1e-07)")
+		"PASS "+dir+": 2 passed, 0 failed (1 data sets, rtol 0.001, atol 1e-05, max-rel 0.0001)")
 	code, stdout, _ = tfc("test", "-v", dir)
 	wantOutput(t, code, exitOK, stdout, "    input x: f32[3,4]\n    input k: i64[1]\n    ran in ")
 
@@ -248,7 +248,9 @@ func TestTestCommand(t *testing.T) {
 	wantOutput(t, code, exitFail, stdout, "test_data_set_0  values   1        0.0833   FAIL\n    element 0 is 3, want 4",
 		"FAIL "+bad+": 1 passed, 1 failed")
 	code, stdout, _ = tfc("test", "--atol", "1.5", bad)
-	wantOutput(t, code, exitOK, stdout, "PASS "+bad+": 2 passed, 0 failed (1 data sets, rtol 0.001, atol 1.5)")
+	wantOutput(t, code, exitFail, stdout, "relative error 0.0833 > 0.0001")
+	code, stdout, _ = tfc("test", "--atol", "1.5", "--max-rel", "0", bad)
+	wantOutput(t, code, exitOK, stdout, "PASS "+bad+": 2 passed, 0 failed (1 data sets, rtol 0.001, atol 1.5, max-rel 0)")
 
 	code, stdout, _ = tfc("test", backendCase(t, "simple/test_gradient_of_add"))
 	wantOutput(t, code, exitFail, stdout, "ERROR\n", "Gradient (domain ai.onnx.preview.training, opset 1)")
