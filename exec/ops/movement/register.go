@@ -42,4 +42,6 @@ func Register(r kernel.Registry) {
 	r.Add("", "CenterCropPad", checked(2, centerCropPad))
 	r.Add("", "Resize", checked(1, resize))
 	r.Add("", "Upsample", checked(1, upsample))
+	r.Add("", "GridSample", checked(2, gridSample))
+	r.Add("", "AffineGrid", checked(2, affineGrid))
 }

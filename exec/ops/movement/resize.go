@@ -291,19 +291,9 @@ func (sp *resizeSpec) round(xo float64, d int) int64 {
 // are normalized to sum 1, after dropping those outside the input under
 // exclude_outside. Positions beyond the input clamp to its edge.
 func (sp *resizeSpec) filter(xo float64, d int, in int64) []tap {
-	radius, kern := 1.0, func(x float64) float64 { return max(0, 1-math.Abs(x)) }
+	radius, kern := 1.0, linearKernel
 	if sp.mode == "cubic" {
-		a := sp.cubicA
-		radius, kern = 2, func(x float64) float64 {
-			x = math.Abs(x)
-			switch {
-			case x <= 1:
-				return ((a+2)*x-(a+3))*x*x + 1
-			case x < 2:
-				return ((a*x-5*a)*x+8*a)*x - 4*a
-			}
-			return 0
-		}
+		radius, kern = 2, cubicKernel(sp.cubicA)
 	}
 	s := 1.0
 	if sp.antialias {
@@ -389,31 +379,53 @@ func (sp *resizeSpec) run(ctx *kernel.Context, x *ir.Tensor) (*ir.Tensor, error)
 	}
 	vals := x.Float64s()
 	var res []float64
-	// weigh sums the taps of dims d.. of output coordinate c, with dims
-	// before d fixed at input offset p (the separable filter, inner dims first).
-	var weigh func(c []int64, d int, p int64) float64
-	weigh = func(c []int64, d int, p int64) float64 {
-		if d == r {
-			return vals[p]
-		}
-		sum := 0.0
-		for _, t := range taps[d][c[d]] {
-			if t.w != 0 {
-				sum += t.w * weigh(c, d+1, p+t.at*st[d])
-			}
-		}
-		return sum
-	}
+	at := make([][]tap, r)
 	eachIndex(sp.out, func(c []int64) {
 		if off(c) {
 			res = append(res, sp.extrapol)
-		} else {
-			res = append(res, weigh(c, 0, 0))
+			return
 		}
+		for d, v := range c {
+			at[d] = taps[d][v]
+		}
+		res = append(res, weigh(at, st, vals, 0))
 	})
 	out, err := ir.FromFloat64s(x.DType, sp.out, res)
 	if err != nil {
 		return nil, ctx.Errorf("%v", err)
 	}
 	return out, nil
+}
+
+// linearKernel is the triangle filter of linear interpolation.
+func linearKernel(x float64) float64 { return max(0, 1-math.Abs(x)) }
+
+// cubicKernel returns Keys' cubic convolution filter with coefficient a.
+func cubicKernel(a float64) func(float64) float64 {
+	return func(x float64) float64 {
+		x = math.Abs(x)
+		switch {
+		case x <= 1:
+			return ((a+2)*x-(a+3))*x*x + 1
+		case x < 2:
+			return ((a*x-5*a)*x+8*a)*x - 4*a
+		}
+		return 0
+	}
+}
+
+// weigh is a separable filter: the sum over one tap per axis of the
+// product of the taps' weights times vals at offset p + sum(at*st), the
+// inner axes summed first.
+func weigh(taps [][]tap, st []int64, vals []float64, p int64) float64 {
+	if len(taps) == 0 {
+		return vals[p]
+	}
+	sum := 0.0
+	for _, t := range taps[0] {
+		if t.w != 0 {
+			sum += t.w * weigh(taps[1:], st[1:], vals, p+t.at*st[0])
+		}
+	}
+	return sum
 }
