@@ -61,7 +61,11 @@ func runOp(t *testing.T, op string, version int64, at map[string]*ir.Attr, nOut 
 
 func shape(dims ...int64) []int64 { return dims }
 
+// tensor builds a tensor of dt and shape s from v (all zeros when v is empty).
 func tensor(dt ir.DType, s []int64, v ...float64) *ir.Tensor {
+	if len(v) == 0 {
+		return ir.MustTensor(dt, s)
+	}
 	t, err := ir.FromFloat64s(dt, s, v)
 	if err != nil {
 		panic(err)

@@ -193,27 +193,25 @@ func rmsNormalization(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) 
 
 // instanceNormalization is InstanceNormalization: standardize every
 // channel of every instance over its spatial dims, then scale and shift
-// per channel.
+// per channel (GroupNormalization with a group per channel).
 func instanceNormalization(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
-	x := in[0]
-	if err := floatInputs(ctx, in...); err != nil {
+	if err := checkRank(ctx, in[0], "input", 2); err != nil {
 		return nil, err
 	}
-	if err := checkRank(ctx, x, "input", 2); err != nil {
-		return nil, err
-	}
-	g := groupsOf(x.Shape, trailing(2, x.Rank())...)
-	y, _, _ := g.standardize(x.Float64s(), invStd(ctx.Node.AttrFloat("epsilon", 1e-5)))
-	if err := affine(ctx, y, x.Shape, in[1], in[2], func(p []int64) []int64 { return channelShape(p, x.Rank()) }); err != nil {
-		return nil, err
-	}
-	return fromFloats(ctx, x.DType, x.Shape, y)
+	return normalizeGroups(ctx, in, in[0].Shape[1], true)
 }
 
 // groupNormalization is GroupNormalization: standardize each group of
 // channels of every instance, then scale and shift per group (opset 18) or
 // per channel (opset 21).
 func groupNormalization(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
+	return normalizeGroups(ctx, in, ctx.Node.AttrInt("num_groups", 0), ctx.Node.Version >= 21)
+}
+
+// normalizeGroups standardizes X [N, C, ...] over every instance's groups
+// of C/ng channels, then applies the scale and bias (in[1], in[2]) per
+// channel or per group.
+func normalizeGroups(ctx *kernel.Context, in []*ir.Tensor, ng int64, perChannel bool) (*ir.Tensor, error) {
 	x := in[0]
 	if err := floatInputs(ctx, in...); err != nil {
 		return nil, err
@@ -221,18 +219,16 @@ func groupNormalization(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error
 	if err := checkRank(ctx, x, "input", 2); err != nil {
 		return nil, err
 	}
-	ng := ctx.Node.AttrInt("num_groups", 0)
 	if ng <= 0 || x.Shape[1]%ng != 0 {
-		return nil, ctx.Errorf("num_groups %d does not divide the %d channels", ng, x.Shape[1])
+		return nil, ctx.Errorf("%d groups do not divide the %d channels", ng, x.Shape[1])
 	}
 	grouped := []int64{x.Shape[0], ng, kernel.Product(x.Shape, 1, x.Rank()) / ng}
-	g := groupsOf(grouped, 2)
-	y, _, _ := g.standardize(x.Float64s(), invStd(ctx.Node.AttrFloat("epsilon", 1e-5)))
-	shape, place := x.Shape, func(p []int64) []int64 { return channelShape(p, x.Rank()) }
-	if ctx.Node.Version < 21 {
-		shape, place = grouped, func(p []int64) []int64 { return channelShape(p, 3) }
+	y, _, _ := groupsOf(grouped, 2).standardize(x.Float64s(), invStd(ctx.Node.AttrFloat("epsilon", 1e-5)))
+	shape := grouped
+	if perChannel {
+		shape = x.Shape
 	}
-	if err := affine(ctx, y, shape, in[1], in[2], place); err != nil {
+	if err := affine(ctx, y, shape, in[1], in[2], func(p []int64) []int64 { return channelShape(p, len(shape)) }); err != nil {
 		return nil, err
 	}
 	return fromFloats(ctx, x.DType, x.Shape, y)

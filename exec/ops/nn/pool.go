@@ -2,6 +2,7 @@ package nn
 
 import (
 	"math"
+	"slices"
 
 	"github.com/tfc-project/tfc/exec/kernel"
 	"github.com/tfc-project/tfc/ir"
@@ -103,109 +104,100 @@ func transposeIndex(t int, dims []int64) int {
 	return out
 }
 
-// averagePool is AveragePool (all versions): the mean of every window over
-// the input elements in it, or with count_include_pad over the padded
-// window (positions beyond the padding never count).
-func averagePool(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
-	x := in[0]
-	if err := floatInputs(ctx, x); err != nil {
-		return nil, err
-	}
-	p, err := poolOf(ctx, x)
-	if err != nil {
-		return nil, err
-	}
-	withPad := ctx.Node.AttrInt("count_include_pad", 0) != 0
-	y := make([]float64, p.planes*p.outN)
-	p.each(x.Float64s(), func(e int, plane []float64, taps []int) {
-		n := 0
+// A windowFold folds one window into a value: plane holds an (n, c) plane
+// of the input, taps the window's positions in it (onPad and pastPad
+// marking positions off the input).
+type windowFold func(plane []float64, taps []int) float64
+
+// averageFold is AveragePool's: the mean over the input elements of the
+// window, or with count_include_pad over the padded window (positions
+// beyond the padding never count).
+func averageFold(n *ir.Node) windowFold {
+	withPad := n.AttrInt("count_include_pad", 0) != 0
+	return func(plane []float64, taps []int) float64 {
+		s, cnt := 0.0, 0
 		for _, t := range taps {
 			if t >= 0 {
-				y[e] += plane[t]
+				s += plane[t]
 			}
 			if t >= 0 || withPad && t == onPad {
-				n++
+				cnt++
 			}
 		}
-		y[e] /= float64(n)
-	})
-	return fromFloats(ctx, x.DType, p.out, y)
+		return s / float64(cnt)
+	}
 }
 
-// lpPool is LpPool (all versions): the p-norm of every window.
-func lpPool(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
-	x := in[0]
-	if err := floatInputs(ctx, x); err != nil {
-		return nil, err
+// lpFold is LpPool's: the p-norm of the window's input elements, p an int
+// attribute from opset 2 and a float in opset 1 (default 2).
+func lpFold(n *ir.Node) windowFold {
+	p := float64(n.AttrInt("p", 2))
+	if a := n.Attr("p"); a != nil && a.Kind == ir.AttrFloat {
+		p = float64(a.Float)
 	}
-	p, err := poolOf(ctx, x)
-	if err != nil {
-		return nil, err
-	}
-	norm := lpOrder(ctx.Node)
-	y := make([]float64, p.planes*p.outN)
-	p.each(x.Float64s(), func(e int, plane []float64, taps []int) {
+	return func(plane []float64, taps []int) float64 {
+		s := 0.0
 		for _, t := range taps {
 			if t >= 0 {
-				y[e] += math.Pow(math.Abs(plane[t]), norm)
+				s += math.Pow(math.Abs(plane[t]), p)
 			}
 		}
-		y[e] = math.Pow(y[e], 1/norm)
-	})
-	return fromFloats(ctx, x.DType, p.out, y)
-}
-
-// lpOrder reads p of LpPool and GlobalLpPool: an int from opset 2, a
-// float in opset 1; default 2.
-func lpOrder(n *ir.Node) float64 {
-	if a := n.Attr("p"); a != nil && a.Kind == ir.AttrFloat {
-		return float64(a.Float)
+		return math.Pow(s, 1/p)
 	}
-	return float64(n.AttrInt("p", 2))
 }
 
-// global makes GlobalAveragePool, GlobalMaxPool and GlobalLpPool: f folds
-// all spatial elements of every (n, c) plane into one value.
-func global(f func(ctx *kernel.Context, plane []float64) float64) kernel.Func {
+// maxFold is GlobalMaxPool's: the largest element.
+func maxFold(*ir.Node) windowFold {
+	return func(plane []float64, taps []int) float64 {
+		m := math.Inf(-1)
+		for _, t := range taps {
+			m = math.Max(m, plane[t])
+		}
+		return m
+	}
+}
+
+// pooled makes AveragePool and LpPool (all versions) from their fold.
+func pooled(fold func(*ir.Node) windowFold) kernel.Func {
+	return kernel.Single(func(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
+		if err := floatInputs(ctx, in[0]); err != nil {
+			return nil, err
+		}
+		p, err := poolOf(ctx, in[0])
+		if err != nil {
+			return nil, err
+		}
+		return p.run(ctx, in[0], fold(ctx.Node))
+	})
+}
+
+// global makes GlobalAveragePool, GlobalMaxPool and GlobalLpPool: the
+// whole spatial extent of every (n, c) plane is one window.
+func global(fold func(*ir.Node) windowFold) kernel.Func {
 	return kernel.Single(func(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 		x := in[0]
+		if err := floatInputs(ctx, x); err != nil {
+			return nil, err
+		}
 		if err := checkRank(ctx, x, "X", 3); err != nil {
 			return nil, err
 		}
-		l := linesOf(x.Shape, 2, x.Rank())
-		vals, y := x.Float64s(), make([]float64, l.outer)
-		for o := range y {
-			y[o] = f(ctx, vals[o*l.n:(o+1)*l.n])
+		p := &pooling{out: slices.Clone(x.Shape), planes: int(x.Shape[0] * x.Shape[1]),
+			inN: int(kernel.Product(x.Shape, 2, x.Rank())), outN: 1}
+		for i := 2; i < len(p.out); i++ {
+			p.out[i] = 1
 		}
-		out := append([]int64{}, x.Shape...)
-		for i := 2; i < len(out); i++ {
-			out[i] = 1
+		p.kern = p.inN
+		for t := 0; t < p.inN; t++ {
+			p.taps = append(p.taps, t)
 		}
-		return fromFloats(ctx, x.DType, out, y)
+		return p.run(ctx, x, fold(ctx.Node))
 	})
 }
 
-// planeMean, planeMax and planeLp are the folds of the global pools.
-func planeMean(_ *kernel.Context, v []float64) float64 {
-	s := 0.0
-	for _, x := range v {
-		s += x
-	}
-	return s / float64(len(v))
-}
-
-func planeMax(_ *kernel.Context, v []float64) float64 {
-	m := math.Inf(-1)
-	for _, x := range v {
-		m = math.Max(m, x)
-	}
-	return m
-}
-
-func planeLp(ctx *kernel.Context, v []float64) float64 {
-	p, s := lpOrder(ctx.Node), 0.0
-	for _, x := range v {
-		s += math.Pow(math.Abs(x), p)
-	}
-	return math.Pow(s, 1/p)
+// run folds every window of x.
+func (p *pooling) run(ctx *kernel.Context, x *ir.Tensor, f windowFold) (*ir.Tensor, error) {
+	y := make([]float64, p.planes*p.outN)
+	p.each(x.Float64s(), func(e int, plane []float64, taps []int) { y[e] = f(plane, taps) })
+	return fromFloats(ctx, x.DType, p.out, y)
 }

@@ -7,13 +7,18 @@ import (
 	"github.com/tfc-project/tfc/ir"
 )
 
-// softmax turns a line into probabilities (max-shifted for stability).
-func softmax(v []float64) {
+// maxOf returns the largest element of v (-Inf for none).
+func maxOf(v []float64) float64 {
 	m := math.Inf(-1)
 	for _, x := range v {
 		m = math.Max(m, x)
 	}
-	s := 0.0
+	return m
+}
+
+// softmax turns a line into probabilities (max-shifted for stability).
+func softmax(v []float64) {
+	m, s := maxOf(v), 0.0
 	for i, x := range v {
 		v[i] = math.Exp(x - m)
 		s += v[i]
@@ -25,11 +30,7 @@ func softmax(v []float64) {
 
 // logSoftmax turns a line into log-probabilities.
 func logSoftmax(v []float64) {
-	m := math.Inf(-1)
-	for _, x := range v {
-		m = math.Max(m, x)
-	}
-	s := 0.0
+	m, s := maxOf(v), 0.0
 	for _, x := range v {
 		s += math.Exp(x - m)
 	}

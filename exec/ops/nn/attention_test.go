@@ -1,0 +1,92 @@
+package nn_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/tfc-project/tfc/ir"
+)
+
+func TestAttention(t *testing.T) {
+	ln3 := float32(math.Log(3))
+	// One query [1 0] against keys [1 0] and [0 1] with scale ln 3: the
+	// scores are [ln3 0], the weights [3/4 1/4], the output 3/4*10 + 1/4*20.
+	q := f32(shape(1, 1, 1, 2), 1, 0)
+	k := f32(shape(1, 1, 2, 2), 1, 0, 0, 1)
+	v := f32(shape(1, 1, 2, 1), 10, 20)
+	scaled := attrs("scale", ln3)
+	outs := runOp(t, "Attention", 23, attrs("scale", ln3, "qk_matmul_output_mode", 0), 4, q, k, v)
+	check(t, "Y", outs[0], ir.Float32, shape(1, 1, 1, 1), 12.5)
+	check(t, "present_key without past", outs[1], ir.Float32, shape(1, 1, 2, 2), 1, 0, 0, 1)
+	check(t, "qk_matmul_output", outs[3], ir.Float32, shape(1, 1, 1, 2), float64(ln3), 0)
+	outs = runOp(t, "Attention", 23, attrs("scale", ln3, "qk_matmul_output_mode", 3), 4, q, k, v)
+	check(t, "qk_matmul_output after softmax", outs[3], ir.Float32, shape(1, 1, 1, 2), 0.75, 0.25)
+
+	check(t, "causal", runOp(t, "Attention", 23, attrs("scale", ln3, "is_causal", 1), 1, q, k, v)[0], ir.Float32, shape(1, 1, 1, 1), 10)
+	boolMask := tensor(ir.Bool, shape(2), 0, 1)
+	check(t, "bool mask", runOp(t, "Attention", 23, scaled, 1, q, k, v, boolMask)[0], ir.Float32, shape(1, 1, 1, 1), 20)
+	addMask := f32(shape(1, 2), 0, float64(ln3))
+	check(t, "additive mask", runOp(t, "Attention", 23, scaled, 1, q, k, v, addMask)[0], ir.Float32, shape(1, 1, 1, 1), 15)
+	shortMask := f32(shape(1, 1), 0)
+	check(t, "short mask pads with -inf", runOp(t, "Attention", 23, scaled, 1, q, k, v, shortMask)[0], ir.Float32, shape(1, 1, 1, 1), 10)
+	nonpad := tensor(ir.Int64, shape(1), 1)
+	check(t, "nonpad_kv_seqlen", runOp(t, "Attention", 24, scaled, 1, q, k, v, nil, nil, nil, nonpad)[0], ir.Float32, shape(1, 1, 1, 1), 10)
+	// softcap 1 turns the score ln 3 into tanh(ln 3) = 0.8.
+	w := math.Exp(0.8) / (math.Exp(0.8) + 1)
+	got := runOp(t, "Attention", 23, attrs("scale", ln3, "softcap", float32(1)), 1, q, k, v)[0]
+	check(t, "softcap", got, ir.Float32, shape(1, 1, 1, 1), 10*w+20*(1-w))
+
+	// The same keys and values split into a cache of one position and one
+	// new position; causal attention sees both (the query follows the cache).
+	outs = runOp(t, "Attention", 23, attrs("scale", ln3, "is_causal", 1), 3,
+		q, f32(shape(1, 1, 1, 2), 0, 1), f32(shape(1, 1, 1, 1), 20), nil, f32(shape(1, 1, 1, 2), 1, 0), f32(shape(1, 1, 1, 1), 10))
+	check(t, "Y with past", outs[0], ir.Float32, shape(1, 1, 1, 1), 12.5)
+	check(t, "present_key", outs[1], ir.Float32, shape(1, 1, 2, 2), 1, 0, 0, 1)
+	check(t, "present_value", outs[2], ir.Float32, shape(1, 1, 2, 1), 10, 20)
+
+	// 3-D inputs, two query heads sharing one key/value head: head 0 asks
+	// [1 0] (12.5 as above), head 1 asks [0 1] (weights [1/4 3/4]: 17.5).
+	got = runOp(t, "Attention", 23, attrs("scale", ln3, "q_num_heads", 2, "kv_num_heads", 1), 1,
+		f32(shape(1, 1, 4), 1, 0, 0, 1), f32(shape(1, 2, 2), 1, 0, 0, 1), f32(shape(1, 2, 1), 10, 20))[0]
+	check(t, "3-D grouped-query", got, ir.Float32, shape(1, 1, 2), 12.5, 17.5)
+
+	fails(t, "heads do not divide", "Attention", 23, attrs("q_num_heads", 3, "kv_num_heads", 1), f32(shape(1, 1, 4)), f32(shape(1, 2, 2)), f32(shape(1, 2, 1)))
+	fails(t, "mask does not broadcast", "Attention", 23, nil, q, k, v, f32(shape(3, 2)))
+	fails(t, "rank mismatch", "Attention", 23, nil, q, f32(shape(1, 2, 2)), v)
+}
+
+func TestRotaryEmbedding(t *testing.T) {
+	x := f32(shape(1, 1, 1, 4), 1, 2, 3, 4)
+	// Angles: 90 degrees for the first pair, 0 for the second.
+	cos, sin := f32(shape(1, 1, 2), 0, 1), f32(shape(1, 1, 2), 1, 0)
+	check(t, "halves", runOp(t, "RotaryEmbedding", 23, nil, 1, x, cos, sin)[0], ir.Float32, shape(1, 1, 1, 4), -3, 2, 1, 4)
+	check(t, "interleaved", runOp(t, "RotaryEmbedding", 23, attrs("interleaved", 1), 1, x, cos, sin)[0], ir.Float32, shape(1, 1, 1, 4), -2, 1, 3, 4)
+	cacheCos, cacheSin := f32(shape(2, 2), 1, 1, 0, 1), f32(shape(2, 2), 0, 0, 1, 0)
+	pos := tensor(ir.Int64, shape(1, 1), 1)
+	check(t, "position_ids", runOp(t, "RotaryEmbedding", 23, nil, 1, x, cacheCos, cacheSin, pos)[0], ir.Float32, shape(1, 1, 1, 4), -3, 2, 1, 4)
+	got := runOp(t, "RotaryEmbedding", 23, attrs("rotary_embedding_dim", 2), 1, x, f32(shape(1, 1, 1), 0), f32(shape(1, 1, 1), 1))[0]
+	check(t, "partial", got, ir.Float32, shape(1, 1, 1, 4), -2, 1, 3, 4)
+	x3 := f32(shape(1, 1, 4), 1, 2, 3, 4)
+	got = runOp(t, "RotaryEmbedding", 23, attrs("num_heads", 2), 1, x3, f32(shape(1, 1, 1), 0), f32(shape(1, 1, 1), 1))[0]
+	check(t, "3-D, two heads", got, ir.Float32, shape(1, 1, 4), -2, 1, -4, 3)
+	fails(t, "position out of range", "RotaryEmbedding", 23, nil, x, cacheCos, cacheSin, tensor(ir.Int64, shape(1, 1), 2))
+	fails(t, "cache of the wrong width", "RotaryEmbedding", 23, nil, x, f32(shape(1, 1, 3)), f32(shape(1, 1, 3)))
+}
+
+func TestEinsum(t *testing.T) {
+	m := f32(shape(2, 3), seq(6)...)
+	sq := f32(shape(2, 2), 1, 2, 3, 4)
+	eq := func(e string) map[string]*ir.Attr { return attrs("equation", e) }
+	check(t, "transpose", runOp(t, "Einsum", 12, eq("ij->ji"), 1, m)[0], ir.Float32, shape(3, 2), 1, 4, 2, 5, 3, 6)
+	check(t, "diagonal", runOp(t, "Einsum", 12, eq("ii->i"), 1, sq)[0], ir.Float32, shape(2), 1, 4)
+	check(t, "implicit trace", runOp(t, "Einsum", 12, eq("ii"), 1, sq)[0], ir.Float32, shape(), 5)
+	check(t, "implicit matmul", runOp(t, "Einsum", 12, eq("ij, jk"), 1, m, f32(shape(3, 2), seq(6)...))[0], ir.Float32, shape(2, 2), 22, 28, 49, 64)
+	check(t, "outer product", runOp(t, "Einsum", 12, eq("i,j->ij"), 1, f32(shape(2), 1, 2), f32(shape(2), 3, 4))[0], ir.Float32, shape(2, 2), 3, 4, 6, 8)
+	check(t, "ellipsis broadcast", runOp(t, "Einsum", 12, eq("...i,...i->..."), 1, f32(shape(2, 2), 1, 2, 3, 4), f32(shape(2), 1, 1))[0],
+		ir.Float32, shape(2), 3, 7)
+	check(t, "sum all", runOp(t, "Einsum", 12, eq("ij->"), 1, m)[0], ir.Float32, shape(), 21)
+	fails(t, "unknown output label", "Einsum", 12, eq("ij->k"), m)
+	fails(t, "size mismatch", "Einsum", 12, eq("ij,ij->ij"), m, sq)
+	fails(t, "wrong term count", "Einsum", 12, eq("ij,jk"), m)
+	fails(t, "term rank", "Einsum", 12, eq("ijk"), m)
+}

@@ -1,0 +1,92 @@
+package nn_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/tfc-project/tfc/ir"
+)
+
+func TestConv(t *testing.T) {
+	x := f32(shape(1, 1, 3, 3), seq(9)...)
+	w := f32(shape(1, 1, 2, 2), 1, 1, 1, 1)
+	check(t, "2x2 sums", runOp(t, "Conv", 11, nil, 1, x, w)[0], ir.Float32, shape(1, 1, 2, 2), 12, 16, 24, 28)
+	got := runOp(t, "Conv", 11, attrs("pads", []int64{1, 1, 1, 1}, "strides", []int64{2, 2}), 1, x, w, f32(shape(1), 10))[0]
+	check(t, "pads, strides, bias", got, ir.Float32, shape(1, 1, 2, 2), 11, 15, 21, 38)
+	got = runOp(t, "Conv", 11, attrs("group", 2), 1, f32(shape(1, 2, 1, 1), 1, 2), f32(shape(2, 1, 1, 1), 3, 4))[0]
+	check(t, "groups", got, ir.Float32, shape(1, 2, 1, 1), 3, 8)
+
+	x1 := f32(shape(1, 1, 5), seq(5)...)
+	pair := f32(shape(1, 1, 2), 1, 1)
+	check(t, "dilations", runOp(t, "Conv", 11, attrs("dilations", []int64{2}), 1, x1, pair)[0], ir.Float32, shape(1, 1, 3), 4, 6, 8)
+	x4 := f32(shape(1, 1, 4), seq(4)...)
+	check(t, "SAME_UPPER", runOp(t, "Conv", 11, attrs("auto_pad", "SAME_UPPER"), 1, x4, pair)[0], ir.Float32, shape(1, 1, 4), 3, 5, 7, 4)
+	check(t, "SAME_LOWER", runOp(t, "Conv", 11, attrs("auto_pad", "SAME_LOWER"), 1, x4, pair)[0], ir.Float32, shape(1, 1, 4), 1, 3, 5, 7)
+	check(t, "VALID", runOp(t, "Conv", 11, attrs("auto_pad", "VALID", "pads", []int64{3, 3}), 1, x4, pair)[0], ir.Float32, shape(1, 1, 3), 3, 5, 7)
+	check(t, "3-D", runOp(t, "Conv", 11, nil, 1, f32(shape(1, 1, 2, 1, 1), 1, 2), f32(shape(1, 1, 2, 1, 1), 3, 4))[0], ir.Float32, shape(1, 1, 1, 1, 1), 11)
+
+	fails(t, "channel mismatch", "Conv", 11, nil, x, f32(shape(1, 2, 2, 2)))
+	fails(t, "kernel larger than input", "Conv", 11, nil, x1, f32(shape(1, 1, 6)))
+	fails(t, "kernel_shape disagrees with W", "Conv", 11, attrs("kernel_shape", []int64{3, 3}), x, w)
+	fails(t, "bias length", "Conv", 11, nil, x, w, f32(shape(2)))
+
+	got = runOp(t, "ConvInteger", 10, nil, 1, tensor(ir.Uint8, shape(1, 1, 2), 3, 5), tensor(ir.Uint8, shape(1, 1, 1), 2),
+		tensor(ir.Uint8, shape(), 1), tensor(ir.Uint8, shape(1), 1))[0]
+	check(t, "ConvInteger", got, ir.Int32, shape(1, 1, 2), 2, 4)
+}
+
+func TestConvTranspose(t *testing.T) {
+	x := f32(shape(1, 1, 2), 1, 2)
+	w := f32(shape(1, 1, 2), 1, 1)
+	check(t, "plain", runOp(t, "ConvTranspose", 11, nil, 1, x, w)[0], ir.Float32, shape(1, 1, 3), 1, 3, 2)
+	s2 := attrs("strides", []int64{2})
+	check(t, "strides", runOp(t, "ConvTranspose", 11, s2, 1, x, w)[0], ir.Float32, shape(1, 1, 4), 1, 1, 2, 2)
+	got := runOp(t, "ConvTranspose", 11, attrs("strides", []int64{2}, "output_padding", []int64{1}), 1, x, w)[0]
+	check(t, "output_padding", got, ir.Float32, shape(1, 1, 5), 1, 1, 2, 2, 0)
+	got = runOp(t, "ConvTranspose", 11, attrs("strides", []int64{2}, "output_shape", []int64{5}), 1, x, w)[0]
+	check(t, "output_shape beyond the reach", got, ir.Float32, shape(1, 1, 5), 1, 1, 2, 2, 0)
+	check(t, "pads", runOp(t, "ConvTranspose", 11, attrs("pads", []int64{1, 0}), 1, x, w, f32(shape(1), 1))[0], ir.Float32, shape(1, 1, 2), 4, 3)
+	check(t, "SAME_UPPER", runOp(t, "ConvTranspose", 11, attrs("auto_pad", "SAME_UPPER"), 1, x, w)[0], ir.Float32, shape(1, 1, 2), 1, 3)
+	check(t, "SAME_LOWER", runOp(t, "ConvTranspose", 11, attrs("auto_pad", "SAME_LOWER"), 1, x, w)[0], ir.Float32, shape(1, 1, 2), 3, 2)
+	check(t, "dilations", runOp(t, "ConvTranspose", 11, attrs("dilations", []int64{2}), 1, x, w)[0], ir.Float32, shape(1, 1, 4), 1, 2, 1, 2)
+	got = runOp(t, "ConvTranspose", 11, attrs("group", 2), 1, f32(shape(1, 2, 1), 1, 2), f32(shape(2, 1, 1), 3, 4))[0]
+	check(t, "groups", got, ir.Float32, shape(1, 2, 1), 3, 8)
+	fails(t, "channel mismatch", "ConvTranspose", 11, nil, x, f32(shape(2, 1, 2)))
+}
+
+func TestPools(t *testing.T) {
+	x := f32(shape(1, 1, 4), 1, 3, 2, 4)
+	k2s2 := attrs("kernel_shape", []int64{2}, "strides", []int64{2})
+	outs := runOp(t, "MaxPool", 12, k2s2, 2, x)
+	check(t, "MaxPool", outs[0], ir.Float32, shape(1, 1, 2), 3, 4)
+	check(t, "MaxPool indices", outs[1], ir.Int64, shape(1, 1, 2), 1, 3)
+	x5 := f32(shape(1, 1, 5), 1, 3, 2, 4, 5)
+	check(t, "MaxPool floor", runOp(t, "MaxPool", 12, k2s2, 1, x5)[0], ir.Float32, shape(1, 1, 2), 3, 4)
+	got := runOp(t, "MaxPool", 12, attrs("kernel_shape", []int64{2}, "strides", []int64{2}, "ceil_mode", 1), 1, x5)[0]
+	check(t, "MaxPool ceil_mode", got, ir.Float32, shape(1, 1, 3), 3, 4, 5)
+	sq := f32(shape(1, 1, 2, 2), 1, 2, 4, 3)
+	outs = runOp(t, "MaxPool", 12, attrs("kernel_shape", []int64{2, 2}, "storage_order", 1), 2, sq)
+	check(t, "MaxPool column-major index", outs[1], ir.Int64, shape(1, 1, 1, 1), 1)
+	got = runOp(t, "MaxPool", 12, attrs("kernel_shape", []int64{2}, "dilations", []int64{2}), 1, x)[0]
+	check(t, "MaxPool dilations", got, ir.Float32, shape(1, 1, 2), 2, 4)
+	check(t, "MaxPool uint8", runOp(t, "MaxPool", 12, k2s2, 1, tensor(ir.Uint8, shape(1, 1, 2), 7, 200))[0], ir.Uint8, shape(1, 1, 1), 200)
+
+	x3 := f32(shape(1, 1, 3), 1, 2, 3)
+	pad := attrs("kernel_shape", []int64{2}, "pads", []int64{1, 1})
+	check(t, "AveragePool", runOp(t, "AveragePool", 11, pad, 1, x3)[0], ir.Float32, shape(1, 1, 4), 1, 1.5, 2.5, 3)
+	withPad := attrs("kernel_shape", []int64{2}, "pads", []int64{1, 1}, "count_include_pad", 1)
+	check(t, "AveragePool count_include_pad", runOp(t, "AveragePool", 11, withPad, 1, x3)[0], ir.Float32, shape(1, 1, 4), 0.5, 1.5, 2.5, 1.5)
+	// ceil_mode adds a window [2, 3] reaching past the input: it averages
+	// over the one element in it, padding or not.
+	ceil := attrs("kernel_shape", []int64{2}, "strides", []int64{2}, "ceil_mode", 1, "count_include_pad", 1)
+	check(t, "AveragePool ceil_mode", runOp(t, "AveragePool", 19, ceil, 1, x3)[0], ir.Float32, shape(1, 1, 2), 1.5, 3)
+
+	check(t, "LpPool", runOp(t, "LpPool", 18, attrs("kernel_shape", []int64{2}), 1, f32(shape(1, 1, 2), 3, 4))[0], ir.Float32, shape(1, 1, 1), 5)
+	fails(t, "no kernel_shape", "MaxPool", 12, nil, x)
+	fails(t, "rank 2", "MaxPool", 12, k2s2, f32(shape(1, 4)))
+
+	g := f32(shape(1, 2, 2), 1, 2, 3, 5)
+	check(t, "GlobalAveragePool", runOp(t, "GlobalAveragePool", 1, nil, 1, g)[0], ir.Float32, shape(1, 2, 1), 1.5, 4)
+	check(t, "GlobalMaxPool", runOp(t, "GlobalMaxPool", 1, nil, 1, g)[0], ir.Float32, shape(1, 2, 1), 2, 5)
+	check(t, "GlobalLpPool", runOp(t, "GlobalLpPool", 2, nil, 1, g)[0], ir.Float32, shape(1, 2, 1), math.Sqrt(5), math.Sqrt(34))
+}
