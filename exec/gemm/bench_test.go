@@ -1,0 +1,81 @@
+package gemm
+
+import (
+	"fmt"
+	"testing"
+)
+
+// benchShapes are the BERT-base matrix products at sequence length 128.
+var benchShapes = [][3]int{{128, 768, 768}, {128, 3072, 768}, {128, 768, 3072}} // m, n, k
+
+func reportGFLOPS(b *testing.B, flops float64) {
+	b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+}
+
+func benchPools(b *testing.B, f func(b *testing.B, opt *Options)) {
+	for _, threads := range []int{1, 2} {
+		pool := NewPool(threads)
+		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) { f(b, &Options{Pool: pool}) })
+		pool.Close()
+	}
+}
+
+func BenchmarkSgemm(b *testing.B) {
+	for _, s := range benchShapes {
+		m, n, k := s[0], s[1], s[2]
+		a, w, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+		pb, _ := PackB(false, k, n, w, n)
+		flops := 2 * float64(m*n*k)
+		b.Run(fmt.Sprintf("%dx%dx%d/packed", m, k, n), func(b *testing.B) {
+			benchPools(b, func(b *testing.B, opt *Options) {
+				for b.Loop() {
+					SgemmPacked(false, m, n, k, 1, a, k, pb, 0, c, n, opt)
+				}
+				reportGFLOPS(b, flops)
+			})
+		})
+		b.Run(fmt.Sprintf("%dx%dx%d/unpacked", m, k, n), func(b *testing.B) {
+			benchPools(b, func(b *testing.B, opt *Options) {
+				for b.Loop() {
+					Sgemm(false, false, m, n, k, 1, a, k, w, n, 0, c, n, opt)
+				}
+				reportGFLOPS(b, flops)
+			})
+		})
+		b.Run(fmt.Sprintf("%dx%dx%d/packed+bias+gelu", m, k, n), func(b *testing.B) {
+			benchPools(b, func(b *testing.B, opt *Options) {
+				opt.Epilogue = Epilogue{Bias: make([]float32, n), GELU: true}
+				for b.Loop() {
+					SgemmPacked(false, m, n, k, 1, a, k, pb, 0, c, n, opt)
+				}
+				reportGFLOPS(b, flops)
+			})
+		})
+	}
+}
+
+// BenchmarkAttention runs the two batched products of BERT-base attention
+// (12 heads, sequence 128, head size 64): Q·Kᵀ and P·V.
+func BenchmarkAttention(b *testing.B) {
+	const heads, seq, dh = 12, 128, 64
+	q, kt := make([]float32, heads*seq*dh), make([]float32, heads*seq*dh)
+	p := make([]float32, heads*seq*seq)
+	out := make([]float32, heads*seq*dh)
+	flops := 2 * float64(heads*seq*seq*dh)
+	b.Run("QKt", func(b *testing.B) {
+		benchPools(b, func(b *testing.B, opt *Options) {
+			for b.Loop() {
+				SgemmBatched(heads, false, true, seq, seq, dh, 0.125, q, dh, seq*dh, kt, dh, seq*dh, 0, p, seq, seq*seq, opt)
+			}
+			reportGFLOPS(b, flops)
+		})
+	})
+	b.Run("PV", func(b *testing.B) {
+		benchPools(b, func(b *testing.B, opt *Options) {
+			for b.Loop() {
+				SgemmBatched(heads, false, false, seq, dh, seq, 1, p, seq, seq*seq, q, dh, seq*dh, 0, out, dh, seq*dh, opt)
+			}
+			reportGFLOPS(b, flops)
+		})
+	})
+}

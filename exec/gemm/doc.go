@@ -1,0 +1,21 @@
+// Package gemm implements single-precision matrix multiplication (SGEMM)
+// for row-major matrices: C = alpha·op(A)·op(B) + beta·C, where op(X) is X
+// or its transpose.
+//
+// The implementation follows the BLIS/GotoBLAS scheme: K is cut into blocks
+// of kc rows, op(A) into blocks of at most mc rows that are packed (scaled
+// by alpha) into micro-panels of mr rows, op(B) into panels of 16 columns;
+// a micro-kernel multiplies one A micro-panel by one B panel into an mr×16
+// tile of C. The micro-kernel is chosen at run time from the CPU features
+// (AVX2+FMA assembly on amd64, a portable Go kernel elsewhere).
+//
+// Weights can be packed once with PackB and multiplied many times with
+// SgemmPacked; a PackedB can be serialized with Bytes and restored with
+// LoadPackedB. An Epilogue (bias, GELU, residual) is applied to each output
+// tile right after its last K block, while the tile is still in cache.
+//
+// Work is split over tiles of M×N (and batches) on an optional Pool of
+// worker goroutines; a nil Pool runs everything on the calling goroutine.
+// Packing buffers are reused between calls, so single-threaded calls do not
+// allocate in steady state.
+package gemm

@@ -1,0 +1,351 @@
+package gemm
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+)
+
+// Blocking sizes besides the PackedB layout constants.
+const (
+	mcMax = 144  // rows of op(A) packed at once (kc×mc floats fit in L2)
+	ncMax = 1024 // columns of op(B) packed at once when B is not pre-packed
+)
+
+// Options are the optional settings of a multiplication; a nil *Options
+// means single-threaded with no epilogue.
+type Options struct {
+	// Pool runs the tiles in parallel; nil runs them on the caller.
+	Pool *Pool
+	// Epilogue is applied to every element of C after the product.
+	Epilogue Epilogue
+}
+
+// Epilogue is an element-wise tail fused into the multiplication. With
+// y = alpha·op(A)·op(B) + beta·C, the stored result is
+//
+//	C[i,j] = act(y[i,j] + Bias[j]) + Residual[i,j]
+//
+// where act is GELU or the identity, and a nil Bias or Residual is skipped.
+type Epilogue struct {
+	// Bias is added per column; it must hold at least n values.
+	Bias []float32
+	// GELU applies the exact GELU, x·(1+erf(x/√2))/2, after the bias.
+	GELU bool
+	// Residual is added last. It is laid out like C (same ldc, and the
+	// same batch stride in SgemmBatched) and must not overlap C.
+	Residual []float32
+}
+
+func (e *Epilogue) active() bool {
+	return e != nil && (e.Bias != nil || e.GELU || e.Residual != nil)
+}
+
+// Sgemm computes C = alpha·op(A)·op(B) + beta·C for row-major matrices,
+// where op(A) is m×k and op(B) is k×n. If transA, a holds A as k×m with row
+// stride lda and op(A) = Aᵀ; otherwise a holds m×k with row stride lda.
+// Likewise for b, transB and ldb. c is m×n with row stride ldc. When beta
+// is 0, C is not read (NaNs in it do not propagate). opt may be nil.
+// It returns an error, and leaves C untouched, when a dimension is
+// negative, a stride is smaller than its row length, or a slice is too
+// short for its dimensions.
+func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, opt *Options) error {
+	return SgemmBatched(1, transA, transB, m, n, k, alpha, a, lda, 0, b, ldb, 0, beta, c, ldc, 0, opt)
+}
+
+// SgemmPacked is Sgemm with op(B) pre-packed by PackB; pb must be k×n.
+func SgemmPacked(transA bool, m, n, k int, alpha float32, a []float32, lda int, pb *PackedB, beta float32, c []float32, ldc int, opt *Options) error {
+	if pb == nil || pb.k != k || pb.n != n {
+		return fmt.Errorf("gemm: packed B does not match k=%d n=%d", k, n)
+	}
+	j := job{transA: transA, m: m, n: n, k: k, alpha: alpha, beta: beta,
+		a: a, lda: lda, pb: pb, c: c, ldc: ldc, batch: 1}
+	return j.do(opt)
+}
+
+// SgemmBatched runs batch independent multiplications; the i-th uses
+// a[i·strideA:], b[i·strideB:] and c[i·strideC:] with the meaning of Sgemm
+// (a stride of 0 shares one matrix between all of them, e.g. weights).
+// The C matrices of different batch entries must not overlap.
+func SgemmBatched(batch int, transA, transB bool, m, n, k int, alpha float32, a []float32, lda, strideA int, b []float32, ldb, strideB int, beta float32, c []float32, ldc, strideC int, opt *Options) error {
+	j := job{transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, beta: beta,
+		a: a, lda: lda, strideA: strideA, b: b, ldb: ldb, strideB: strideB,
+		c: c, ldc: ldc, strideC: strideC, batch: batch}
+	return j.do(opt)
+}
+
+// job is one validated call, split into units of work: batch entry × M tile
+// × N tile.
+type job struct {
+	transA, transB bool
+	m, n, k        int
+	alpha, beta    float32
+
+	a         []float32
+	lda       int
+	strideA   int
+	b         []float32 // nil when pb is set
+	ldb       int
+	strideB   int
+	pb        *PackedB
+	c         []float32
+	ldc       int
+	strideC   int
+	batch     int
+	ep        *Epilogue // nil when no epilogue
+	kern      *kernel
+	mc, mt    int // rows per M tile, number of M tiles
+	nc, nt    int // columns per N tile (a multiple of 16), number of N tiles
+	unitsPerB int // mt·nt
+}
+
+// matLen returns the length a rows×cols matrix with row stride ld needs.
+func matLen(rows, cols, ld int) int {
+	if rows == 0 || cols == 0 {
+		return 0
+	}
+	return (rows-1)*ld + cols
+}
+
+// checkMatrix validates x holding op(X), a rows×cols matrix, with stride ld.
+func checkMatrix(name string, trans bool, rows, cols int, x []float32, ld int) error {
+	if trans {
+		rows, cols = cols, rows
+	}
+	if rows == 0 || cols == 0 {
+		return nil
+	}
+	if ld < cols {
+		return fmt.Errorf("gemm: ld%s=%d is less than %d columns", strings.ToLower(name), ld, cols)
+	}
+	if need := matLen(rows, cols, ld); len(x) < need {
+		return fmt.Errorf("gemm: %s has %d elements, %dx%d with stride %d needs %d", name, len(x), rows, cols, ld, need)
+	}
+	return nil
+}
+
+// checkBatched validates batch matrices spaced by stride.
+func checkBatched(name string, trans bool, batch, rows, cols int, x []float32, ld, stride int) error {
+	if stride < 0 {
+		return fmt.Errorf("gemm: negative stride of %s", name)
+	}
+	if len(x) < (batch-1)*stride {
+		return fmt.Errorf("gemm: %s has %d elements, too few for %d matrices %d apart", name, len(x), batch, stride)
+	}
+	return checkMatrix(name, trans, rows, cols, x[(batch-1)*stride:], ld)
+}
+
+func (j *job) validate() error {
+	if j.m < 0 || j.n < 0 || j.k < 0 || j.batch < 0 {
+		return fmt.Errorf("gemm: negative dimension batch=%d m=%d n=%d k=%d", j.batch, j.m, j.n, j.k)
+	}
+	if j.batch == 0 || j.m == 0 || j.n == 0 {
+		return nil
+	}
+	if err := checkBatched("A", j.transA, j.batch, j.m, j.k, j.a, j.lda, j.strideA); err != nil {
+		return err
+	}
+	if j.pb == nil {
+		if err := checkBatched("B", j.transB, j.batch, j.k, j.n, j.b, j.ldb, j.strideB); err != nil {
+			return err
+		}
+	}
+	if err := checkBatched("C", false, j.batch, j.m, j.n, j.c, j.ldc, j.strideC); err != nil {
+		return err
+	}
+	if j.batch > 1 && j.strideC < matLen(j.m, j.n, j.ldc) {
+		return fmt.Errorf("gemm: strideC=%d makes the C matrices overlap", j.strideC)
+	}
+	if j.ep == nil {
+		return nil
+	}
+	if j.ep.Bias != nil && len(j.ep.Bias) < j.n {
+		return fmt.Errorf("gemm: bias has %d elements, want %d", len(j.ep.Bias), j.n)
+	}
+	if j.ep.Residual != nil {
+		return checkBatched("Residual", false, j.batch, j.m, j.n, j.ep.Residual, j.ldc, j.strideC)
+	}
+	return nil
+}
+
+// do validates the job, plans the tiles and runs them.
+func (j *job) do(opt *Options) error {
+	var pool *Pool
+	if opt != nil {
+		pool = opt.Pool
+		if opt.Epilogue.active() {
+			j.ep = &opt.Epilogue
+		}
+	}
+	if err := j.validate(); err != nil {
+		return err
+	}
+	if j.batch == 0 || j.m == 0 || j.n == 0 {
+		return nil
+	}
+	j.kern = activeKernel
+	j.plan(pool.Threads())
+	units := j.batch * j.unitsPerB
+	if pool.Threads() == 1 || units == 1 {
+		j.run(0, units)
+		return nil
+	}
+	h := new(job) // only the threaded path lets the job escape
+	*h = *j
+	pool.ParallelFor(units, h.run)
+	return nil
+}
+
+// plan chooses the M and N tiles so that there are at least threads units
+// when the shape allows it.
+func (j *job) plan(threads int) {
+	mr := j.kern.mr
+	mcap := mcMax / mr * mr
+	j.mt = (j.m + mcap - 1) / mcap
+	nparts := (j.n + ncMax - 1) / ncMax
+	tiles := (threads + j.batch - 1) / j.batch // wanted per batch entry
+	if w := (tiles + j.mt - 1) / j.mt; w > nparts {
+		nparts = min(w, panels(j.n))
+	}
+	if j.mt*nparts < tiles {
+		// Too few columns: split M finer too.
+		j.mt = min((tiles+nparts-1)/nparts, (j.m+mr-1)/mr)
+	}
+	j.mc = ((j.m+j.mt-1)/j.mt + mr - 1) / mr * mr
+	j.mt = (j.m + j.mc - 1) / j.mc
+	j.nc = panels((j.n+nparts-1)/nparts) * nr
+	j.nt = (j.n + j.nc - 1) / j.nc
+	j.unitsPerB = j.mt * j.nt
+}
+
+// scratch holds the packing buffers of one running unit range.
+type scratch struct {
+	a    []float32 // packed op(A) block, mcMax×kc
+	b    []float32 // packed op(B) block, kc×ncMax
+	tile []float32 // one micro-tile for edges, maxMR×16
+}
+
+var scratchPool = sync.Pool{New: func() any {
+	return &scratch{
+		a:    make([]float32, mcMax*kc),
+		b:    make([]float32, kc*ncMax),
+		tile: make([]float32, maxMR*nr),
+	}
+}}
+
+// run computes units [lo, hi).
+func (j *job) run(lo, hi int) {
+	s := scratchPool.Get().(*scratch)
+	for u := lo; u < hi; u++ {
+		bi, t := u/j.unitsPerB, u%j.unitsPerB
+		i0, j0 := t/j.nt*j.mc, t%j.nt*j.nc
+		j.unit(s, bi, i0, min(j.mc, j.m-i0), j0, min(j.nc, j.n-j0))
+	}
+	scratchPool.Put(s)
+}
+
+// unit computes rows [i0, i0+mb) × columns [j0, j0+nb) of C for batch
+// entry bi.
+func (j *job) unit(s *scratch, bi, i0, mb, j0, nb int) {
+	c := j.c[bi*j.strideC:]
+	var res []float32
+	if j.ep != nil && j.ep.Residual != nil {
+		res = j.ep.Residual[bi*j.strideC:]
+	}
+	if j.beta != 1 && (j.beta != 0 || j.k == 0) {
+		scale(c, j.ldc, i0, mb, j0, nb, j.beta)
+	}
+	if j.k == 0 {
+		if j.ep != nil {
+			j.ep.apply(c, res, j.ldc, i0, mb, j0, nb)
+		}
+		return
+	}
+	mr := j.kern.mr
+	a := j.a[bi*j.strideA:]
+	for p := 0; p < j.k; p += kc {
+		kb := min(kc, j.k-p)
+		packA(s.a, j.transA, a, j.lda, i0, mb, p, kb, mr, j.alpha)
+		var bblk []float32
+		if j.pb != nil {
+			bblk = j.pb.block(p, kb, j0)
+		} else {
+			packB(s.b, j.transB, j.b[bi*j.strideB:], j.ldb, p, kb, j0, nb)
+			bblk = s.b
+		}
+		acc := 0
+		if p > 0 || j.beta != 0 {
+			acc = 1
+		}
+		last := p+kb == j.k
+		for jr := 0; jr < nb; jr += nr {
+			w := min(nr, nb-jr)
+			bp := &bblk[jr*kb]
+			for ir := 0; ir < mb; ir += mr {
+				h := min(mr, mb-ir)
+				ap := &s.a[ir*kb]
+				ci := (i0+ir)*j.ldc + j0 + jr
+				if h == mr && w == nr {
+					j.kern.fn(kb, ap, bp, &c[ci], j.ldc, acc)
+				} else {
+					j.kern.fn(kb, ap, bp, &s.tile[0], nr, 0)
+					merge(c[ci:], j.ldc, s.tile, h, w, acc)
+				}
+				if last && j.ep != nil {
+					j.ep.apply(c, res, j.ldc, i0+ir, h, j0+jr, w)
+				}
+			}
+		}
+	}
+}
+
+// scale multiplies the rows×cols block of c at (i0, j0) by beta; beta 0
+// stores zeros.
+func scale(c []float32, ldc, i0, rows, j0, cols int, beta float32) {
+	for i := i0; i < i0+rows; i++ {
+		row := c[i*ldc+j0 : i*ldc+j0+cols]
+		if beta == 0 {
+			clear(row)
+			continue
+		}
+		for x := range row {
+			row[x] *= beta
+		}
+	}
+}
+
+// merge stores (acc == 0) or adds the h×w corner of the 16-wide tile t into
+// c with row stride ldc.
+func merge(c []float32, ldc int, t []float32, h, w, acc int) {
+	for r := range h {
+		row, src := c[r*ldc:r*ldc+w], t[r*nr:r*nr+w]
+		if acc == 0 {
+			copy(row, src)
+			continue
+		}
+		for x, v := range src {
+			row[x] += v
+		}
+	}
+}
+
+// apply runs the epilogue on the rows×cols block of c at (i0, j0); res,
+// if not nil, is laid out like c.
+func (e *Epilogue) apply(c, res []float32, ldc, i0, rows, j0, cols int) {
+	for i := i0; i < i0+rows; i++ {
+		row := c[i*ldc+j0 : i*ldc+j0+cols]
+		if e.Bias != nil {
+			for x, v := range e.Bias[j0 : j0+cols] {
+				row[x] += v
+			}
+		}
+		if e.GELU {
+			gelu(row)
+		}
+		if res != nil {
+			for x, v := range res[i*ldc+j0 : i*ldc+j0+cols] {
+				row[x] += v
+			}
+		}
+	}
+}

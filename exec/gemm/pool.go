@@ -1,0 +1,78 @@
+package gemm
+
+import (
+	"runtime"
+	"sync"
+)
+
+// Pool is a fixed set of worker goroutines that run parallel loops. It is
+// created once and reused; no goroutine is started per call. A nil *Pool is
+// valid and runs everything on the calling goroutine. A Pool may be used by
+// several goroutines at once.
+type Pool struct {
+	threads int
+	tasks   chan task
+}
+
+type task struct {
+	fn     func(lo, hi int)
+	lo, hi int
+	done   *sync.WaitGroup
+}
+
+// NewPool returns a pool that runs loops on threads goroutines: the caller
+// of ParallelFor plus threads-1 workers. threads < 1 means
+// runtime.GOMAXPROCS(0).
+func NewPool(threads int) *Pool {
+	if threads < 1 {
+		threads = runtime.GOMAXPROCS(0)
+	}
+	p := &Pool{threads: threads, tasks: make(chan task, threads)}
+	for range threads - 1 {
+		go p.work()
+	}
+	return p
+}
+
+func (p *Pool) work() {
+	for t := range p.tasks {
+		t.fn(t.lo, t.hi)
+		t.done.Done()
+	}
+}
+
+// Threads reports how many goroutines run a loop; 1 for a nil pool.
+func (p *Pool) Threads() int {
+	if p == nil {
+		return 1
+	}
+	return p.threads
+}
+
+// Close stops the workers. The pool must not be used afterwards; a nil pool
+// may be closed.
+func (p *Pool) Close() {
+	if p != nil {
+		close(p.tasks)
+	}
+}
+
+// ParallelFor splits [0, n) into at most Threads() contiguous ranges of
+// near-equal size and calls fn(lo, hi) on each, concurrently, returning when
+// all calls have returned. fn must not call ParallelFor on the same pool.
+func (p *Pool) ParallelFor(n int, fn func(lo, hi int)) {
+	parts := min(p.Threads(), n)
+	if parts <= 1 {
+		if n > 0 {
+			fn(0, n)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(parts - 1)
+	for i := 1; i < parts; i++ {
+		p.tasks <- task{fn: fn, lo: i * n / parts, hi: (i + 1) * n / parts, done: &wg}
+	}
+	fn(0, n/parts)
+	wg.Wait()
+}
