@@ -44,4 +44,5 @@ func Register(r kernel.Registry) {
 	r.Add("", "Upsample", checked(1, upsample))
 	r.Add("", "GridSample", checked(2, gridSample))
 	r.Add("", "AffineGrid", checked(2, affineGrid))
+	r.Add("", "Col2Im", checked(3, col2Im))
 }
