@@ -90,3 +90,12 @@ func TestPools(t *testing.T) {
 	check(t, "GlobalMaxPool", runOp(t, "GlobalMaxPool", 1, nil, 1, g)[0], ir.Float32, shape(1, 2, 1), 2, 5)
 	check(t, "GlobalLpPool", runOp(t, "GlobalLpPool", 2, nil, 1, g)[0], ir.Float32, shape(1, 2, 1), math.Sqrt(5), math.Sqrt(34))
 }
+
+func TestMaxUnpool(t *testing.T) {
+	x, idx := f32(shape(1, 1, 2), 5, 6), tensor(ir.Int64, shape(1, 1, 2), 1, 2)
+	k2s2 := attrs("kernel_shape", []int64{2}, "strides", []int64{2})
+	check(t, "implied shape", runOp(t, "MaxUnpool", 11, k2s2, 1, x, idx)[0], ir.Float32, shape(1, 1, 4), 0, 5, 6, 0)
+	got := runOp(t, "MaxUnpool", 11, k2s2, 1, x, idx, tensor(ir.Int64, shape(3), 1, 1, 5))[0]
+	check(t, "output_shape", got, ir.Float32, shape(1, 1, 5), 0, 5, 6, 0, 0)
+	fails(t, "index out of range", "MaxUnpool", 11, k2s2, x, tensor(ir.Int64, shape(1, 1, 2), 1, 4))
+}

@@ -201,3 +201,63 @@ func (p *pooling) run(ctx *kernel.Context, x *ir.Tensor, f windowFold) (*ir.Tens
 	p.each(x.Float64s(), func(e int, plane []float64, taps []int) { y[e] = f(plane, taps) })
 	return fromFloats(ctx, x.DType, p.out, y)
 }
+
+// maxUnpool is MaxUnpool (all versions): a zero tensor of the unpooled
+// shape with every X element placed at its index from I. The indices are
+// flat in the shape the pool geometry implies (the pool's input); with
+// output_shape, each lands at the same coordinates in that shape.
+func maxUnpool(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
+	x, idx, outShape := in[0], in[1], optional(in, 2)
+	if err := floatInputs(ctx, x); err != nil {
+		return nil, err
+	}
+	if err := checkRank(ctx, x, "X", 3); err != nil {
+		return nil, err
+	}
+	if !slices.Equal(idx.Shape, x.Shape) {
+		return nil, ctx.Errorf("I has shape %v, X %v", idx.Shape, x.Shape)
+	}
+	r := x.Rank() - 2
+	k, ok := ctx.Node.AttrInts("kernel_shape")
+	strides, _, pads, err := windowAttrs(ctx.Node, r)
+	if !ok || len(k) != r || err != nil {
+		return nil, ctx.Errorf("kernel_shape %v, strides, pads must fit %d spatial dims (%v)", k, r, err)
+	}
+	pooled := slices.Clone(x.Shape)
+	for i := range r {
+		pooled[2+i] = (x.Shape[2+i]-1)*strides[i] + k[i] - pads[i] - pads[r+i]
+	}
+	out := pooled
+	if outShape != nil {
+		out = outShape.Int64s()
+		if len(out) != x.Rank() {
+			return nil, ctx.Errorf("output_shape %v does not fit X %v", out, x.Shape)
+		}
+	}
+	n, err := ir.NumElements(out)
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
+	pn, err := ir.NumElements(pooled)
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
+	y := make([]float64, n)
+	xv := x.Float64s()
+	from, to := kernel.Strides(pooled), kernel.Strides(out)
+	for i, j := range idx.Int64s() {
+		if j < 0 || j >= pn {
+			return nil, ctx.Errorf("index %d outside the unpooled shape %v", j, pooled)
+		}
+		e := int64(0)
+		for d := range pooled {
+			c := j / from[d] % pooled[d]
+			if c >= out[d] {
+				return nil, ctx.Errorf("index %d outside output_shape %v", j, out)
+			}
+			e += c * to[d]
+		}
+		y[e] = xv[i]
+	}
+	return fromFloats(ctx, x.DType, out, y)
+}

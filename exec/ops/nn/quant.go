@@ -284,3 +284,70 @@ func qLinearMatMul(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 	}
 	return quantized(ctx, out, p.out, y, true)
 }
+
+// dynamicQuantizeLinear is DynamicQuantizeLinear: uint8 quantization with
+// the scale and zero point that map [min(x, 0), max(x, 0)] onto [0, 255].
+func dynamicQuantizeLinear(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
+	x := in[0]
+	if err := floatInputs(ctx, x); err != nil {
+		return nil, err
+	}
+	xv := x.Float64s()
+	lo, hi := 0.0, 0.0
+	for _, v := range xv {
+		lo, hi = math.Min(lo, v), math.Max(hi, v)
+	}
+	scale := roundTo(ir.Float32, (hi-lo)/255)
+	zero := 0.0
+	if scale != 0 {
+		zero = math.Min(math.Max(math.RoundToEven(-lo/scale), 0), 255)
+	}
+	for i, v := range xv {
+		if scale != 0 {
+			v = math.RoundToEven(roundTo(ir.Float32, v/scale))
+		}
+		xv[i] = v + zero
+	}
+	y, err := quantized(ctx, ir.Uint8, x.Shape, xv, true)
+	if err != nil {
+		return nil, err
+	}
+	return []*ir.Tensor{y, ir.Scalar(ir.Float32, scale), ir.Scalar(ir.Uint8, zero)}, nil
+}
+
+// qLinearConv is QLinearConv: the convolution of the shifted operands
+// (w_scale and w_zero_point per tensor or per output channel) plus the
+// int32 bias, requantized by x_scale*w_scale/y_scale and y_zero_point.
+func qLinearConv(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
+	x, xs, xzp, w, ws, wzp, ys, yzp, b := in[0], in[1], in[2], in[3], in[4], in[5], in[6], in[7], optional(in, 8)
+	xv, err := minusZeroPoint(ctx, x, xzp, 1)
+	if err != nil {
+		return nil, err
+	}
+	wv, err := minusZeroPoint(ctx, w, wzp, 0)
+	if err != nil {
+		return nil, err
+	}
+	var bias []float64
+	if b != nil {
+		bias = b.Float64s()
+	}
+	shape, y, err := convolve(ctx, x.Shape, xv, w.Shape, wv, bias)
+	if err != nil {
+		return nil, err
+	}
+	if xs.Len() != 1 || ys.Len() != 1 || yzp.Len() != 1 || (ws.Len() != 1 && int64(ws.Len()) != shape[1]) {
+		return nil, ctx.Errorf("scales %v, %v, %v: want scalars (w_scale per output channel)", xs.Shape, ws.Shape, ys.Shape)
+	}
+	wScale, xScale, yScale, zero := ws.Float64s(), xs.Float64s()[0], ys.Float64s()[0], yzp.Float64s()[0]
+	plane := int(kernel.Product(shape, 2, len(shape)))
+	for i := range y {
+		m := 0
+		if len(wScale) > 1 {
+			m = i / plane % int(shape[1])
+		}
+		f := roundTo(ir.Float32, roundTo(ir.Float32, xScale*wScale[m])/yScale)
+		y[i] = math.RoundToEven(y[i]*f) + zero
+	}
+	return quantized(ctx, yzp.DType, shape, y, true)
+}

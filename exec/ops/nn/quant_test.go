@@ -43,3 +43,23 @@ func TestDequantizeLinear(t *testing.T) {
 	got = runOp(t, "DequantizeLinear", 21, attrs("output_dtype", int(ir.Float32)), 1, tensor(ir.Int32, shape(1), 3), tensor(ir.Float16, shape(), 2))[0]
 	check(t, "int32 with output_dtype", got, ir.Float32, shape(1), 6)
 }
+
+func TestDynamicQuantizeLinear(t *testing.T) {
+	// Range [-255, 255]: scale 2, zero point round(127.5) = 128 (half to even).
+	outs := runOp(t, "DynamicQuantizeLinear", 11, nil, 3, f32(shape(3), -255, 0, 255))
+	check(t, "y", outs[0], ir.Uint8, shape(3), 0, 128, 255)
+	check(t, "y_scale", outs[1], ir.Float32, shape(), 2)
+	check(t, "y_zero_point", outs[2], ir.Uint8, shape(), 128)
+	outs = runOp(t, "DynamicQuantizeLinear", 11, nil, 3, f32(shape(2), 0, 0))
+	check(t, "all zeros", outs[0], ir.Uint8, shape(2), 0, 0)
+}
+
+func TestQLinearConv(t *testing.T) {
+	// x' = ([3 5]-1)*0.5, w' = (3-1)*1, bias 2 (in x_scale*w_scale units):
+	// ([2 4]*2 + 2) * 0.5/2 = [1.5 2.5], rounded half to even [2 2], plus 10.
+	got := runOp(t, "QLinearConv", 10, nil, 1,
+		tensor(ir.Uint8, shape(1, 1, 2), 3, 5), f32(shape(), 0.5), tensor(ir.Uint8, shape(), 1),
+		tensor(ir.Uint8, shape(1, 1, 1), 3), f32(shape(1), 1), tensor(ir.Uint8, shape(1), 1),
+		f32(shape(), 2), tensor(ir.Uint8, shape(), 10), tensor(ir.Int32, shape(1), 2))[0]
+	check(t, "QLinearConv", got, ir.Uint8, shape(1, 1, 2), 12, 12)
+}

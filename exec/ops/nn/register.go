@@ -12,8 +12,10 @@ func Register(r kernel.Registry) {
 	r.Add("", "Einsum", kernel.Single(einsum))
 	r.Add("", "Conv", kernel.Single(conv))
 	r.Add("", "ConvInteger", kernel.Single(convInteger))
+	r.Add("", "QLinearConv", kernel.Single(qLinearConv))
 	r.Add("", "ConvTranspose", kernel.Single(convTranspose))
 	r.Add("", "MaxPool", maxPool)
+	r.Add("", "MaxUnpool", kernel.Single(maxUnpool))
 	r.Add("", "AveragePool", pooled(averageFold))
 	r.Add("", "LpPool", pooled(lpFold))
 	r.Add("", "GlobalAveragePool", global(averageFold))
@@ -36,4 +38,5 @@ func Register(r kernel.Registry) {
 	r.Add("", "LRN", kernel.Single(lrn))
 	r.Add("", "QuantizeLinear", kernel.Single(quantizeLinear))
 	r.Add("", "DequantizeLinear", kernel.Single(dequantizeLinear))
+	r.Add("", "DynamicQuantizeLinear", dynamicQuantizeLinear)
 }
