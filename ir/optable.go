@@ -63,6 +63,10 @@ type OpSchema struct {
 	Infer func(n *Node) error
 	// Deprecated marks definitions the spec deprecates from Since on.
 	Deprecated bool
+
+	// infer is the rule behind Infer for the ops of the table; InferShapes
+	// calls it with the symbolic values it tracks.
+	infer inferFunc
 }
 
 // AttrSchema describes one attribute of an operator.
@@ -198,17 +202,17 @@ func MaxOpset(domain string) int64 {
 // opRule is the hand-written part of a schema: fusion kind and inference.
 type opRule struct {
 	kind  FusionKind
-	infer func(n *Node) error
+	infer inferFunc
 }
 
 func (r opRule) apply(s *OpSchema) {
 	s.Kind = r.kind
-	s.Infer = r.infer
+	if r.infer == nil {
+		return
+	}
+	s.infer = r.infer
+	s.Infer = func(n *Node) error { return newInferCtx(nil).apply(s, n) }
 }
-
-// opRules holds the fusion kind and inference rule per qualified op name;
-// they apply to every version of the op (rules read n.Version where versions differ).
-var opRules = map[string]opRule{}
 
 // findAttr returns the schema of the named attribute, or nil.
 func findAttr(s *OpSchema, name string) *AttrSchema {

@@ -1,0 +1,118 @@
+package ir_test
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/tfc-project/tfc/importer"
+	"github.com/tfc-project/tfc/ir"
+)
+
+// backendDir returns the ONNX backend node-test folder (TFC_ONNX_BACKEND_TESTS,
+// or the shared folder beside the repository), skipping when absent.
+func backendDir(t *testing.T) string {
+	dir := os.Getenv("TFC_ONNX_BACKEND_TESTS")
+	if dir == "" {
+		dir = filepath.Join("..", "..", "shared", "onnx-backend-tests")
+	}
+	node := filepath.Join(dir, "node")
+	if st, err := os.Stat(node); err != nil || !st.IsDir() {
+		t.Skipf("ONNX backend test data not found at %s (set TFC_ONNX_BACKEND_TESTS)", dir)
+	}
+	return node
+}
+
+// backendModels loads every node-test model that imports.
+func backendModels(t *testing.T) map[string]*importer.Model {
+	dir := backendDir(t)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	models := map[string]*importer.Model{}
+	for _, e := range entries {
+		m, err := importer.Load(filepath.Join(dir, e.Name(), "model.onnx"))
+		if err != nil {
+			continue // import coverage is the importer's test
+		}
+		models[e.Name()] = m
+	}
+	return models
+}
+
+// TestInferBackendModels clears the types of every node output of the
+// conformance models, infers them again and compares with the types the
+// models declare for their outputs.
+func TestInferBackendModels(t *testing.T) {
+	models := backendModels(t)
+	names := make([]string, 0, len(models))
+	for k := range models {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var full, partial, none int
+	var failures []string
+	for _, name := range names {
+		g := models[name].Graph
+		want := map[*ir.Value]ir.Value{}
+		for _, o := range g.Outputs {
+			want[o] = *o
+		}
+		g.Walk(func(_ *ir.Graph, n *ir.Node) {
+			for _, o := range n.Outputs {
+				if o != nil {
+					o.DType, o.Shape = ir.Undefined, ir.UnrankedShape
+				}
+			}
+		})
+		if err := ir.InferShapes(g); err != nil {
+			failures = append(failures, name+": "+err.Error())
+			continue
+		}
+		for _, o := range g.Outputs {
+			w := want[o]
+			if o.Producer == nil || w.Kind != ir.TensorValue {
+				continue
+			}
+			if msg := compareType(w, *o); msg != "" {
+				failures = append(failures, name+": output "+o.Name+": "+msg)
+			}
+			switch {
+			case o.Shape.Equal(w.Shape) && o.DType == w.DType:
+				full++
+			case o.DType != ir.Undefined:
+				partial++
+			default:
+				none++
+			}
+		}
+	}
+	t.Logf("%d models; outputs inferred fully: %d, dtype only or partial shape: %d, nothing: %d",
+		len(names), full, partial, none)
+	if len(failures) > 0 {
+		t.Errorf("%d inference disagreements:\n%s", len(failures), strings.Join(failures, "\n"))
+	}
+}
+
+// compareType reports a disagreement between a declared and an inferred
+// type ("" when the inferred one is compatible: less precise at most).
+func compareType(want, got ir.Value) string {
+	if got.DType != ir.Undefined && want.DType != ir.Undefined && got.DType != want.DType {
+		return "dtype " + got.DType.String() + ", declared " + want.DType.String()
+	}
+	if !got.Shape.Ranked || !want.Shape.Ranked {
+		return ""
+	}
+	if len(got.Shape.Dims) != len(want.Shape.Dims) {
+		return "shape " + got.Shape.String() + ", declared " + want.Shape.String()
+	}
+	for i, d := range got.Shape.Dims {
+		if w := want.Shape.Dims[i]; d.Known() && w.Known() && d.Size != w.Size {
+			return "shape " + got.Shape.String() + ", declared " + want.Shape.String()
+		}
+	}
+	return ""
+}

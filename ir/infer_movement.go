@@ -1,0 +1,846 @@
+package ir
+
+import "math"
+
+// Inference rules of the ops that move, select or compute shapes.
+
+func inferTranspose(_ *inferCtx, n *Node, out []vtype) error {
+	x := inShape(n, 0)
+	if len(out) == 0 || !x.Ranked {
+		return nil
+	}
+	r := len(x.Dims)
+	perm, ok := n.AttrInts("perm")
+	if !ok {
+		perm = make([]int64, r)
+		for i := range perm {
+			perm[i] = int64(r - 1 - i)
+		}
+	}
+	if len(perm) != r {
+		return inferErr(n, "perm %v does not match input shape %v", perm, x)
+	}
+	if _, err := normAxes(n, perm, r); err != nil {
+		return err
+	}
+	s := ranked(make([]Dim, r)...)
+	for i, p := range perm {
+		s.Dims[i] = x.Dims[(int(p)+r)%r]
+	}
+	out[0].Shape = s
+	return nil
+}
+
+// inferReshape handles the shape attribute (opset < 5) and input; 0 copies
+// the input dim (unless allowzero), -1 takes the remaining element count.
+func inferReshape(c *inferCtx, n *Node, out []vtype) error {
+	if len(out) == 0 {
+		return nil
+	}
+	var target []Dim
+	if n.Version < 5 {
+		ints, ok := n.AttrInts("shape")
+		if !ok {
+			return nil
+		}
+		for _, v := range ints {
+			target = append(target, Dim{Size: v})
+		}
+	} else if d, ok := c.dimsOf(n.Input(1)); ok {
+		target = d
+	} else {
+		if s := inShape(n, 1); s.Ranked && len(s.Dims) == 1 && s.Dims[0].Known() && s.Dims[0].Size <= maxTrackedElems {
+			out[0].Shape = unknownDims(int(s.Dims[0].Size))
+		}
+		return nil
+	}
+	x := inShape(n, 0)
+	allowZero := n.AttrInt("allowzero", 0) != 0
+	dims := make([]Dim, len(target))
+	infer := -1
+	for i, t := range target {
+		switch {
+		case t == unknownVal:
+			dims[i] = UnknownDim
+		case t.Param != "" || t.Size > 0 || (t.Size == 0 && allowZero):
+			dims[i] = t
+		case t.Size == 0:
+			dims[i] = UnknownDim
+			if x.Ranked && i < len(x.Dims) {
+				dims[i] = x.Dims[i]
+			} else if x.Ranked {
+				return inferErr(n, "shape %v copies dim %d of input shape %v", target, i, x)
+			}
+		case t.Size == -1 && infer < 0:
+			infer = i
+			dims[i] = UnknownDim
+		default:
+			return inferErr(n, "invalid target shape %v", dimsString(target))
+		}
+	}
+	if infer >= 0 && x.Ranked {
+		dims[infer] = remainingDim(x.Dims, dims, infer)
+	}
+	s := ranked(dims...)
+	if x.Static() && s.Static() {
+		nin, _ := NumElements(x.Sizes())
+		nout, err := NumElements(s.Sizes())
+		if err != nil || nin != nout {
+			return inferErr(n, "cannot reshape %v to %v", x, s)
+		}
+	}
+	out[0].Shape = s
+	return nil
+}
+
+// remainingDim computes the dim at index skip of out so that out has as
+// many elements as in, cancelling symbols common to both; unknown when
+// that is not determined.
+func remainingDim(in, out []Dim, skip int) Dim {
+	inK, outK := int64(1), int64(1)
+	syms := map[string]int{}
+	for _, d := range in {
+		switch {
+		case d.Known():
+			if d.Size == 0 {
+				return UnknownDim
+			}
+			if inK > MaxElements/d.Size {
+				return UnknownDim
+			}
+			inK *= d.Size
+		case d.Param != "":
+			syms[d.Param]++
+		default:
+			return UnknownDim
+		}
+	}
+	for i, d := range out {
+		switch {
+		case i == skip:
+		case d.Known():
+			if d.Size == 0 || outK > MaxElements/d.Size {
+				return UnknownDim
+			}
+			outK *= d.Size
+		case d.Param != "" && syms[d.Param] > 0:
+			syms[d.Param]--
+		default:
+			return UnknownDim
+		}
+	}
+	for _, k := range syms {
+		if k != 0 {
+			return UnknownDim
+		}
+	}
+	if inK%outK != 0 {
+		return UnknownDim
+	}
+	return Fixed(inK / outK)
+}
+
+// dimsString prints tracked contents, "?" for unknown elements.
+func dimsString(ds []Dim) string {
+	return shapeFromDims(ds).String()
+}
+
+func inferFlatten(_ *inferCtx, n *Node, out []vtype) error {
+	x := inShape(n, 0)
+	if len(out) == 0 {
+		return nil
+	}
+	if !x.Ranked {
+		out[0].Shape = unknownDims(2)
+		return nil
+	}
+	r := len(x.Dims)
+	axis := n.AttrInt("axis", 1)
+	if axis < -int64(r) || axis > int64(r) {
+		return inferErr(n, "axis %d is out of range for input shape %v", axis, x)
+	}
+	if axis < 0 {
+		axis += int64(r)
+	}
+	out[0].Shape = ranked(productDim(x.Dims[:axis]), productDim(x.Dims[axis:]))
+	return nil
+}
+
+// productDim multiplies dims (unknown unless at most one is not 1 or all known).
+func productDim(ds []Dim) Dim {
+	p := Fixed(1)
+	for _, d := range ds {
+		p = mulDims(p, d)
+	}
+	return p
+}
+
+func inferSqueeze(c *inferCtx, n *Node, out []vtype) error {
+	x := inShape(n, 0)
+	if len(out) == 0 || !x.Ranked {
+		return nil
+	}
+	axes, present, ok := c.attrOrInputInts(n, "axes", 13, 1)
+	if present && !ok {
+		return nil
+	}
+	drop := map[int]bool{}
+	if present {
+		norm, err := normAxes(n, axes, len(x.Dims))
+		if err != nil {
+			return err
+		}
+		for _, a := range norm {
+			if d := x.Dims[a]; d.Known() && d.Size != 1 {
+				return inferErr(n, "cannot squeeze axis %d of shape %v", a, x)
+			}
+			drop[a] = true
+		}
+	} else {
+		for i, d := range x.Dims {
+			if !d.Known() {
+				return nil // which dims are 1 is not known: rank unknown
+			}
+			drop[i] = d.Size == 1
+		}
+	}
+	var dims []Dim
+	for i, d := range x.Dims {
+		if !drop[i] {
+			dims = append(dims, d)
+		}
+	}
+	out[0].Shape = ranked(dims...)
+	if v, ok := c.dimsOf(n.Input(0)); ok && len(dims) == 0 && len(v) == 1 {
+		c.track(n.Outputs[0], v)
+	}
+	return nil
+}
+
+func inferUnsqueeze(c *inferCtx, n *Node, out []vtype) error {
+	x := inShape(n, 0)
+	if len(out) == 0 || !x.Ranked {
+		return nil
+	}
+	axes, _, ok := c.attrOrInputInts(n, "axes", 13, 1)
+	if !ok {
+		return nil
+	}
+	r := len(x.Dims) + len(axes)
+	norm, err := normAxes(n, axes, r)
+	if err != nil {
+		return err
+	}
+	dims := make([]Dim, 0, r)
+	next, k := 0, 0
+	for i := 0; i < r; i++ {
+		if k < len(norm) && norm[k] == i {
+			dims = append(dims, Fixed(1))
+			k++
+			continue
+		}
+		dims = append(dims, x.Dims[next])
+		next++
+	}
+	out[0].Shape = ranked(dims...)
+	if v, ok := c.dimsOf(n.Input(0)); ok && len(x.Dims) == 0 && r == 1 {
+		c.track(n.Outputs[0], v)
+	}
+	return nil
+}
+
+// mergeDims combines two dims that must be equal (Concat's other axes).
+func mergeDims(a, b Dim) (Dim, bool) {
+	switch {
+	case a == b:
+		return a, true
+	case a.Known() && b.Known():
+		return Dim{}, false
+	case a.Known():
+		return a, true
+	case b.Known():
+		return b, true
+	case a.Param != "":
+		return a, true
+	}
+	return b, true
+}
+
+func inferConcat(c *inferCtx, n *Node, out []vtype) error {
+	if len(out) == 0 || len(n.Inputs) == 0 {
+		return nil
+	}
+	var shapes []Shape
+	rank := -1
+	for _, v := range n.Inputs {
+		if v == nil {
+			continue
+		}
+		shapes = append(shapes, v.Shape)
+		if v.Shape.Ranked {
+			if rank >= 0 && rank != len(v.Shape.Dims) {
+				return inferErr(n, "inputs of shapes %s have different ranks", shapeList(shapes))
+			}
+			rank = len(v.Shape.Dims)
+		}
+	}
+	if rank < 0 {
+		return nil
+	}
+	axis, err := normAxis(n, n.AttrInt("axis", 0), rank)
+	if err != nil {
+		return err
+	}
+	dims := unknownDims(rank).Dims
+	sum, sumKnown := Fixed(0), true
+	for _, s := range shapes {
+		if !s.Ranked {
+			sumKnown = false
+			continue
+		}
+		for i, d := range s.Dims {
+			if i == axis {
+				sum = addDims(sum, d)
+				continue
+			}
+			m, ok := mergeDims(dims[i], d)
+			if !ok {
+				return inferErr(n, "inputs of shapes %s differ outside axis %d", shapeList(shapes), axis)
+			}
+			dims[i] = m
+		}
+	}
+	if sumKnown {
+		dims[axis] = sum
+	}
+	out[0].Shape = ranked(dims...)
+	c.trackConcat(n)
+	return nil
+}
+
+// trackConcat records the contents of a Concat of tracked 1-D vectors.
+func (c *inferCtx) trackConcat(n *Node) {
+	var all []Dim
+	for _, v := range n.Inputs {
+		d, ok := c.dimsOf(v)
+		if !ok || v.Shape.Rank() != 1 {
+			return
+		}
+		all = append(all, d...)
+	}
+	c.track(n.Outputs[0], all)
+}
+
+func inferSplit(c *inferCtx, n *Node, out []vtype) error {
+	x := inShape(n, 0)
+	if !x.Ranked || len(out) == 0 {
+		return nil
+	}
+	axis, err := normAxis(n, n.AttrInt("axis", 0), len(x.Dims))
+	if err != nil {
+		return err
+	}
+	sizes, present, ok := c.attrOrInputInts(n, "split", 13, 1)
+	if present && !ok {
+		sizes = nil
+	}
+	d := x.Dims[axis]
+	if !present && d.Known() {
+		sizes = evenSplit(d.Size, int64(len(out)), n.Attr("num_outputs") != nil)
+	}
+	if sizes != nil && len(sizes) != len(out) {
+		return inferErr(n, "split %v does not match %d outputs", sizes, len(out))
+	}
+	var sum int64
+	for _, s := range sizes {
+		if s < 0 {
+			return inferErr(n, "negative split size in %v", sizes)
+		}
+		sum += s
+	}
+	if sizes != nil && d.Known() && sum != d.Size {
+		return inferErr(n, "split %v does not add up to dim %d of shape %v", sizes, axis, x)
+	}
+	for i := range out {
+		s := ranked(x.Dims...)
+		s.Dims[axis] = UnknownDim
+		if sizes != nil {
+			s.Dims[axis] = Fixed(sizes[i])
+		}
+		out[i].Shape = s
+	}
+	return nil
+}
+
+// evenSplit divides size into k parts: equal ones, or with num_outputs
+// (opset 18) chunks of ceil(size/k) with a smaller last one.
+func evenSplit(size, k int64, numOutputs bool) []int64 {
+	if k <= 0 {
+		return nil
+	}
+	if size%k != 0 && !numOutputs {
+		return nil
+	}
+	chunk := (size + k - 1) / k
+	out := make([]int64, k)
+	left := size
+	for i := range out {
+		out[i] = min(chunk, max(left, 0))
+		left -= out[i]
+	}
+	return out
+}
+
+// sliceParams returns Slice's starts, ends, axes and steps (attributes
+// before opset 10, inputs after); ok is false when not known.
+func (c *inferCtx) sliceParams(n *Node, rank int) (starts, ends, axes, steps []int64, ok bool) {
+	if n.Version < 10 {
+		starts, _ = n.AttrInts("starts")
+		ends, _ = n.AttrInts("ends")
+		axes, _ = n.AttrInts("axes")
+	} else {
+		var ok1, ok2 bool
+		starts, ok1 = c.constInts(n, 1)
+		ends, ok2 = c.constInts(n, 2)
+		if !ok1 || !ok2 {
+			return nil, nil, nil, nil, false
+		}
+		if n.Input(3) != nil {
+			if axes, ok = c.constInts(n, 3); !ok {
+				return nil, nil, nil, nil, false
+			}
+		}
+		if n.Input(4) != nil {
+			if steps, ok = c.constInts(n, 4); !ok {
+				return nil, nil, nil, nil, false
+			}
+		}
+	}
+	if axes == nil {
+		for i := range starts {
+			axes = append(axes, int64(i))
+		}
+	}
+	if steps == nil {
+		steps = make([]int64, len(starts))
+		for i := range steps {
+			steps[i] = 1
+		}
+	}
+	if len(ends) != len(starts) || len(axes) != len(starts) || len(steps) != len(starts) {
+		return nil, nil, nil, nil, false
+	}
+	return starts, ends, axes, steps, true
+}
+
+func inferSlice(c *inferCtx, n *Node, out []vtype) error {
+	x := inShape(n, 0)
+	if !x.Ranked || len(out) == 0 {
+		return nil
+	}
+	starts, ends, axes, steps, ok := c.sliceParams(n, len(x.Dims))
+	if !ok {
+		out[0].Shape = unknownDims(len(x.Dims))
+		return nil
+	}
+	norm, err := normAxes(n, axes, len(x.Dims))
+	if err != nil {
+		return err
+	}
+	s := ranked(x.Dims...)
+	for i, a := range axes {
+		ax := int(a)
+		if ax < 0 {
+			ax += len(x.Dims)
+		}
+		if steps[i] == 0 {
+			return inferErr(n, "slice step is 0")
+		}
+		d := x.Dims[ax]
+		switch {
+		case d.Known():
+			lo, hi := sliceBounds(d.Size, starts[i], ends[i], steps[i])
+			s.Dims[ax] = Fixed(sliceLen(lo, hi, steps[i]))
+		case starts[i] != 0 || steps[i] != 1 || ends[i] < math.MaxInt32:
+			s.Dims[ax] = UnknownDim // not the whole axis
+		}
+	}
+	out[0].Shape = s
+	if v, ok := c.dimsOf(n.Input(0)); ok && len(norm) == 1 && len(x.Dims) == 1 && int64(len(v)) == x.Dims[0].Size {
+		lo, hi := sliceBounds(int64(len(v)), starts[0], ends[0], steps[0])
+		var picked []Dim
+		for j := lo; (steps[0] > 0 && j < hi) || (steps[0] < 0 && j > hi); j += steps[0] {
+			picked = append(picked, v[j])
+		}
+		c.track(n.Outputs[0], picked)
+	}
+	return nil
+}
+
+// sliceBounds clamps start and end the way Slice does for a dim of size d.
+func sliceBounds(d, start, end, step int64) (int64, int64) {
+	if start < 0 {
+		start += d
+	}
+	if end < 0 {
+		end += d
+	}
+	if step > 0 {
+		return min(max(start, 0), d), min(max(end, 0), d)
+	}
+	return min(max(start, 0), d-1), min(max(end, -1), d-1)
+}
+
+// sliceLen is the number of elements from lo toward hi by step.
+func sliceLen(lo, hi, step int64) int64 {
+	if step > 0 {
+		if hi <= lo {
+			return 0
+		}
+		return (hi - lo + step - 1) / step
+	}
+	if hi >= lo {
+		return 0
+	}
+	return (lo - hi + (-step) - 1) / (-step)
+}
+
+func inferGather(c *inferCtx, n *Node, out []vtype) error {
+	x, idx := inShape(n, 0), inShape(n, 1)
+	if len(out) == 0 || !x.Ranked || !idx.Ranked {
+		return nil
+	}
+	if len(x.Dims) == 0 {
+		return inferErr(n, "cannot gather from a scalar")
+	}
+	axis, err := normAxis(n, n.AttrInt("axis", 0), len(x.Dims))
+	if err != nil {
+		return err
+	}
+	dims := append(append(append([]Dim{}, x.Dims[:axis]...), idx.Dims...), x.Dims[axis+1:]...)
+	out[0].Shape = ranked(dims...)
+	vals, ok1 := c.dimsOf(n.Input(0))
+	ids, ok2 := c.constInts(n, 1)
+	if ok1 && ok2 && len(x.Dims) == 1 && len(idx.Dims) <= 1 {
+		var picked []Dim
+		for _, i := range ids {
+			if i < 0 {
+				i += int64(len(vals))
+			}
+			if i < 0 || i >= int64(len(vals)) {
+				return inferErr(n, "index %d is out of range for shape %v", i, x)
+			}
+			picked = append(picked, vals[i])
+		}
+		c.track(n.Outputs[0], picked)
+	}
+	return nil
+}
+
+// indicesShape gives output 0 the shape of input 1 (GatherElements).
+func indicesShape(_ *inferCtx, n *Node, out []vtype) error {
+	if len(out) > 0 {
+		out[0].Shape = inShape(n, 1)
+	}
+	return nil
+}
+
+func inferGatherND(_ *inferCtx, n *Node, out []vtype) error {
+	x, idx := inShape(n, 0), inShape(n, 1)
+	if len(out) == 0 || !x.Ranked || !idx.Ranked || len(idx.Dims) == 0 {
+		return nil
+	}
+	b := int(n.AttrInt("batch_dims", 0))
+	last := idx.Dims[len(idx.Dims)-1]
+	if !last.Known() {
+		return nil
+	}
+	if b < 0 || b+int(last.Size) > len(x.Dims) || b >= len(idx.Dims) {
+		return inferErr(n, "indices shape %v does not fit data shape %v", idx, x)
+	}
+	dims := append(append([]Dim{}, idx.Dims[:len(idx.Dims)-1]...), x.Dims[b+int(last.Size):]...)
+	out[0].Shape = ranked(dims...)
+	return nil
+}
+
+// targetShape returns the shape held by input i (Expand, ConstantOfShape).
+func (c *inferCtx) targetShape(n *Node, i int) (Shape, bool) {
+	if d, ok := c.dimsOf(n.Input(i)); ok {
+		return shapeFromDims(d), true
+	}
+	if s := inShape(n, i); s.Ranked && len(s.Dims) == 1 && s.Dims[0].Known() && s.Dims[0].Size <= maxTrackedElems {
+		return unknownDims(int(s.Dims[0].Size)), true
+	}
+	return UnrankedShape, false
+}
+
+func inferExpand(c *inferCtx, n *Node, out []vtype) error {
+	t, ok := c.targetShape(n, 1)
+	if len(out) == 0 || !ok {
+		return nil
+	}
+	// A target dim that is not known may be 1 (keeping the input's dim).
+	x := inShape(n, 0)
+	if x.Ranked {
+		off := len(t.Dims) - len(x.Dims)
+		for i := range t.Dims {
+			if j := i - off; j >= 0 && t.Dims[i] == UnknownDim && x.Dims[j].Known() && x.Dims[j].Size != 1 {
+				t.Dims[i] = x.Dims[j]
+			}
+		}
+	}
+	s, err := broadcastShapes(n, x, t)
+	out[0].Shape = s
+	return err
+}
+
+func inferShapeOp(c *inferCtx, n *Node, out []vtype) error {
+	x := inShape(n, 0)
+	if len(out) == 0 || !x.Ranked {
+		return nil
+	}
+	r := int64(len(x.Dims))
+	start, end := n.AttrInt("start", 0), n.AttrInt("end", r)
+	if start < 0 {
+		start += r
+	}
+	if end < 0 {
+		end += r
+	}
+	start, end = min(max(start, 0), r), min(max(end, 0), r)
+	end = max(end, start)
+	out[0].Shape = ranked(Fixed(end - start))
+	vals := make([]Dim, 0, end-start)
+	for _, d := range x.Dims[start:end] {
+		vals = append(vals, dimValue(d))
+	}
+	c.track(n.Outputs[0], vals)
+	return nil
+}
+
+func inferSize(c *inferCtx, n *Node, out []vtype) error {
+	if len(out) == 0 {
+		return nil
+	}
+	out[0].Shape = ranked()
+	if x := inShape(n, 0); x.Static() {
+		if k, err := NumElements(x.Sizes()); err == nil {
+			c.track(n.Outputs[0], []Dim{Fixed(k)})
+		}
+	}
+	return nil
+}
+
+func inferConstantOfShape(c *inferCtx, n *Node, out []vtype) error {
+	if len(out) == 0 {
+		return nil
+	}
+	out[0].DType = Float32
+	if a := n.Attr("value"); a != nil && a.Tensor != nil {
+		out[0].DType = a.Tensor.DType
+	}
+	if t, ok := c.targetShape(n, 0); ok {
+		out[0].Shape = t
+	}
+	return nil
+}
+
+// inferRange computes the length from constant start, limit and delta.
+func inferRange(_ *inferCtx, n *Node, out []vtype) error {
+	if len(out) == 0 {
+		return nil
+	}
+	out[0].Shape = unknownDims(1)
+	var v [3]float64
+	for i := range v {
+		in := n.Input(i)
+		if in == nil || in.Const == nil || in.Const.Check() != nil || in.Const.Len() != 1 {
+			return nil
+		}
+		v[i] = in.Const.Float64s()[0]
+	}
+	if v[2] == 0 {
+		return inferErr(n, "delta is 0")
+	}
+	k := math.Ceil((v[1] - v[0]) / v[2])
+	if math.IsNaN(k) || k > float64(MaxElements) {
+		return inferErr(n, "range (%v, %v, %v) has too many elements", v[0], v[1], v[2])
+	}
+	out[0].Shape = ranked(Fixed(int64(max(k, 0))))
+	return nil
+}
+
+func inferTile(c *inferCtx, n *Node, out []vtype) error {
+	x := inShape(n, 0)
+	if len(out) == 0 || !x.Ranked {
+		return nil
+	}
+	reps, ok := c.constInts(n, 1)
+	if !ok {
+		out[0].Shape = unknownDims(len(x.Dims))
+		return nil
+	}
+	if len(reps) != len(x.Dims) {
+		return inferErr(n, "repeats %v do not match input shape %v", reps, x)
+	}
+	s := ranked(x.Dims...)
+	for i, r := range reps {
+		if r < 0 {
+			return inferErr(n, "negative repeat in %v", reps)
+		}
+		s.Dims[i] = mulDims(s.Dims[i], Fixed(r))
+	}
+	out[0].Shape = s
+	return nil
+}
+
+func inferPad(c *inferCtx, n *Node, out []vtype) error {
+	x := inShape(n, 0)
+	if len(out) == 0 || !x.Ranked {
+		return nil
+	}
+	r := len(x.Dims)
+	name := "pads"
+	if n.Version < 2 {
+		name = "paddings"
+	}
+	pads, _, ok := c.attrOrInputInts(n, name, 11, 1)
+	if !ok {
+		out[0].Shape = unknownDims(r)
+		return nil
+	}
+	axes := make([]int64, r)
+	for i := range axes {
+		axes[i] = int64(i)
+	}
+	if n.Version >= 18 && n.Input(3) != nil {
+		if axes, ok = c.constInts(n, 3); !ok {
+			out[0].Shape = unknownDims(r)
+			return nil
+		}
+	}
+	if len(pads) != 2*len(axes) {
+		return inferErr(n, "pads %v do not match %d axes of input shape %v", pads, len(axes), x)
+	}
+	s := ranked(x.Dims...)
+	for i, a := range axes {
+		ax, err := normAxis(n, a, r)
+		if err != nil {
+			return err
+		}
+		d := addDims(s.Dims[ax], Fixed(pads[i]+pads[i+len(axes)]))
+		if d.Known() && d.Size < 0 {
+			return inferErr(n, "pads %v make dim %d of shape %v negative", pads, ax, x)
+		}
+		if pads[i] == 0 && pads[i+len(axes)] == 0 {
+			d = s.Dims[ax]
+		}
+		s.Dims[ax] = d
+	}
+	out[0].Shape = s
+	return nil
+}
+
+// inferDepthSpace handles DepthToSpace (toSpace) and SpaceToDepth.
+func inferDepthSpace(toSpace bool) inferFunc {
+	return func(_ *inferCtx, n *Node, out []vtype) error {
+		x := inShape(n, 0)
+		if len(out) == 0 || !x.Ranked {
+			return nil
+		}
+		if len(x.Dims) != 4 {
+			return inferErr(n, "input shape %v is not 4-D", x)
+		}
+		b := n.AttrInt("blocksize", 0)
+		if b <= 0 {
+			return inferErr(n, "blocksize %d must be positive", b)
+		}
+		s := ranked(x.Dims...)
+		bb := Fixed(b * b)
+		if toSpace {
+			s.Dims[1] = divDim(x.Dims[1], b*b)
+			s.Dims[2], s.Dims[3] = mulDims(x.Dims[2], Fixed(b)), mulDims(x.Dims[3], Fixed(b))
+		} else {
+			s.Dims[1] = mulDims(x.Dims[1], bb)
+			s.Dims[2], s.Dims[3] = divDim(x.Dims[2], b), divDim(x.Dims[3], b)
+		}
+		out[0].Shape = s
+		return nil
+	}
+}
+
+// divDim returns d/k when d is known and divisible, else unknown.
+func divDim(d Dim, k int64) Dim {
+	if d.Known() && k > 0 && d.Size%k == 0 {
+		return Fixed(d.Size / k)
+	}
+	return UnknownDim
+}
+
+func inferOneHot(c *inferCtx, n *Node, out []vtype) error {
+	idx := inShape(n, 0)
+	if len(out) == 0 || !idx.Ranked {
+		return nil
+	}
+	r := len(idx.Dims) + 1
+	axis, err := normAxis(n, n.AttrInt("axis", -1), r)
+	if err != nil {
+		return err
+	}
+	depth := UnknownDim
+	if in := n.Input(1); in != nil && in.Const != nil && in.Const.Check() == nil && in.Const.Len() == 1 {
+		if k := int64(in.Const.Float64s()[0]); k >= 0 {
+			depth = Fixed(k)
+		}
+	}
+	dims := append(append(append([]Dim{}, idx.Dims[:axis]...), depth), idx.Dims[axis:]...)
+	out[0].Shape = ranked(dims...)
+	return nil
+}
+
+func inferNonZero(_ *inferCtx, n *Node, out []vtype) error {
+	if x := inShape(n, 0); len(out) > 0 && x.Ranked {
+		out[0].Shape = ranked(Fixed(int64(len(x.Dims))), UnknownDim)
+	}
+	return nil
+}
+
+// inferConstant handles a Constant node the importer did not fold.
+func inferConstant(c *inferCtx, n *Node, out []vtype) error {
+	if len(out) == 0 {
+		return nil
+	}
+	for name, a := range n.Attrs {
+		if a == nil {
+			continue
+		}
+		switch name {
+		case "value":
+			if a.Tensor != nil && a.Tensor.Check() == nil {
+				out[0].DType, out[0].Shape = a.Tensor.DType, ShapeOf(a.Tensor.Shape...)
+				if d, ok := c.dimsOf(&Value{Const: a.Tensor}); ok {
+					c.track(n.Outputs[0], d)
+				}
+			}
+		case "value_float":
+			out[0].DType, out[0].Shape = Float32, ranked()
+		case "value_int":
+			out[0].DType, out[0].Shape = Int64, ranked()
+			c.track(n.Outputs[0], []Dim{{Size: a.Int}})
+		case "value_string":
+			out[0].DType, out[0].Shape = String, ranked()
+		case "value_floats":
+			out[0].DType, out[0].Shape = Float32, ShapeOf(int64(len(a.Floats)))
+		case "value_ints":
+			out[0].DType, out[0].Shape = Int64, ShapeOf(int64(len(a.Ints)))
+			vals := make([]Dim, len(a.Ints))
+			for i, x := range a.Ints {
+				vals[i] = Dim{Size: x}
+			}
+			c.track(n.Outputs[0], vals)
+		case "value_strings":
+			out[0].DType, out[0].Shape = String, ShapeOf(int64(len(a.Strings)))
+		}
+	}
+	return nil
+}
