@@ -37,6 +37,7 @@ type Pass struct {
 var Pipeline = []Pass{
 	{"early dce", Basic, deadCode},
 	{"identity", Basic, removeIdentities},
+	{"shapes", Basic, foldShapeArithmetic},
 	{"constfold", Basic, foldConstants},
 	{"cse", Basic, eliminateCommonSubexpressions},
 	{"late dce", Basic, deadCode},
