@@ -1,7 +1,6 @@
 package movement
 
 import (
-	"math/rand/v2"
 	"slices"
 
 	"github.com/tfc-project/tfc/exec/kernel"
@@ -16,9 +15,10 @@ func identity(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 
 // dropout is Dropout. Before opset 12 the runtime is in inference mode and
 // the output is the input. From 12 the training_mode input selects a
-// random dropout, scaled by 1/(1-ratio), drawn from a generator seeded by
-// the seed attribute; with ratio 0 or not training nothing is dropped. The
-// mask output is bool from opset 10, the input's dtype before.
+// random dropout, scaled by 1/(1-ratio), drawn from an MT19937 generator
+// (numpy's) seeded by the seed attribute; with ratio 0 or not training
+// nothing is dropped. The mask output is bool from opset 10, the input's
+// dtype before.
 func dropout(ctx *kernel.Context, inputs []*ir.Tensor) ([]*ir.Tensor, error) {
 	x := inputs[0]
 	training, ratio := false, 0.5
@@ -45,11 +45,11 @@ func dropout(ctx *kernel.Context, inputs []*ir.Tensor) ([]*ir.Tensor, error) {
 	}
 	y := x
 	if training && ratio > 0 {
-		rng := rand.New(rand.NewPCG(uint64(ctx.Node.AttrInt("seed", 0)), 0))
+		rng := newMT19937(uint32(ctx.Node.AttrInt("seed", 0)))
 		vals := x.Float64s()
 		scale := 1 / (1 - ratio)
 		for i := range keep {
-			keep[i] = rng.Float64() >= ratio
+			keep[i] = rng.float64() >= ratio
 			if keep[i] {
 				vals[i] *= scale
 			} else {
