@@ -82,7 +82,7 @@ func col2Im(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 		}
 		src, dst = append(src, i), append(dst, int(p))
 	})
-	upd, err := take(ctx, x, []int64{int64(len(src))}, src)
+	upd, err := assemble(ctx, []int64{int64(len(src))}, src, x)
 	if err != nil {
 		return nil, err
 	}

@@ -58,19 +58,11 @@ func concat(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 			local = append(local, k)
 		}
 	}
-	idx, err := mapIndices(shape, func(c []int64) int {
+	return build(ctx, shape, func(c []int64) int {
 		k := c[axis]
 		p := part[k]
 		return base[p] + flatIndex(c, strides[p]) + int((local[k]-k)*strides[p][axis])
-	})
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	out, err := assemble(first.DType, shape, idx, inputs...)
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return out, nil
+	}, inputs...)
 }
 
 // split is Split: the input cut along axis into the sizes given by the
@@ -148,9 +140,5 @@ func sliceAxis(ctx *kernel.Context, x *ir.Tensor, axis int, start, n int64) (*ir
 	st := kernel.Strides(x.Shape)
 	shape := slices.Clone(x.Shape)
 	shape[axis] = n
-	idx, err := strided(shape, start*st[axis], st)
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return take(ctx, x, shape, idx)
+	return build(ctx, shape, strided(start*st[axis], st), x)
 }

@@ -7,22 +7,24 @@ import (
 	"github.com/tfc-project/tfc/ir"
 )
 
-// assemble builds a tensor of dtype dt and the given shape whose i-th flat
-// element is element idx[i] of the flat concatenation of parts' data. All
-// parts must hold dt. This one helper moves elements for every op of the
-// package, for every dtype, strings and bools included.
-func assemble(dt ir.DType, shape []int64, idx []int, parts ...*ir.Tensor) (*ir.Tensor, error) {
-	out, err := ir.NewTensor(dt, shape)
-	if err != nil {
-		return nil, err
-	}
-	if out.Len() != len(idx) {
-		return nil, fmt.Errorf("internal: %d source indices for shape %v", len(idx), shape)
-	}
+// assemble builds a tensor of the given shape, of the dtype of parts,
+// whose i-th flat element is element idx[i] of the flat concatenation of
+// parts' data; the parts must share one dtype. This one helper moves the
+// elements of every op of the package, for every dtype, strings and bools
+// included.
+func assemble(ctx *kernel.Context, shape []int64, idx []int, parts ...*ir.Tensor) (*ir.Tensor, error) {
+	dt := parts[0].DType
 	for _, p := range parts {
 		if p.DType != dt {
-			return nil, fmt.Errorf("dtype %v mixed with %v", p.DType, dt)
+			return nil, ctx.Errorf("dtype %v mixed with %v", p.DType, dt)
 		}
+	}
+	out, err := ir.NewTensor(dt, shape)
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
+	if out.Len() != len(idx) {
+		return nil, ctx.Errorf("internal: %d source indices for shape %v", len(idx), shape)
 	}
 	switch d := out.Data.(type) {
 	case []float32:
@@ -54,7 +56,7 @@ func assemble(dt ir.DType, shape []int64, idx []int, parts ...*ir.Tensor) (*ir.T
 	case []complex128:
 		fill(d, idx, parts)
 	default:
-		return nil, fmt.Errorf("cannot move elements of dtype %v", dt)
+		return nil, ctx.Errorf("cannot move elements of dtype %v", dt)
 	}
 	return out, nil
 }
@@ -74,14 +76,16 @@ func fill[T any](dst []T, idx []int, parts []*ir.Tensor) {
 	}
 }
 
-// take builds a tensor of t's dtype and the given shape whose i-th element
-// is t's flat element idx[i].
-func take(ctx *kernel.Context, t *ir.Tensor, shape []int64, idx []int) (*ir.Tensor, error) {
-	out, err := assemble(t.DType, shape, idx, t)
+// build builds a tensor of the given shape, of the dtype of parts, whose
+// element at multi-index coord is element src(coord) of the flat
+// concatenation of parts' data (see assemble). coord is reused between
+// calls and must not be kept.
+func build(ctx *kernel.Context, shape []int64, src func(coord []int64) int, parts ...*ir.Tensor) (*ir.Tensor, error) {
+	idx, err := mapIndices(shape, src)
 	if err != nil {
 		return nil, ctx.Errorf("%v", err)
 	}
-	return out, nil
+	return assemble(ctx, shape, idx, parts...)
 }
 
 // mapIndices returns, for every element of a tensor of shape out in
@@ -123,16 +127,10 @@ func eachIndex(shape []int64, f func(coord []int64)) {
 	}
 }
 
-// strided returns the source indices of a strided view of shape out:
-// element coord comes from offset + sum(coord[d]*strides[d]).
-func strided(out []int64, offset int64, strides []int64) ([]int, error) {
-	return mapIndices(out, func(coord []int64) int {
-		p := offset
-		for d, c := range coord {
-			p += c * strides[d]
-		}
-		return int(p)
-	})
+// strided returns the source of a strided view: element coord comes from
+// offset + sum(coord[d]*strides[d]).
+func strided(offset int64, strides []int64) func(coord []int64) int {
+	return func(coord []int64) int { return int(offset) + flatIndex(coord, strides) }
 }
 
 // flatIndex returns the row-major flat index of coord in a tensor with the
@@ -262,5 +260,20 @@ func indices(ctx *kernel.Context, t *ir.Tensor, what string, dim func(i int) int
 	return out, nil
 }
 
-// errorf is fmt.Errorf, for helpers that do not see the node.
-var errorf = fmt.Errorf
+// zero returns a scalar zero of dtype dt (false, "").
+func zero(ctx *kernel.Context, dt ir.DType) (*ir.Tensor, error) {
+	t, err := ir.NewTensor(dt, nil)
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
+	return t, nil
+}
+
+// fromFloats is ir.FromFloat64s with the error naming the node.
+func fromFloats(ctx *kernel.Context, dt ir.DType, shape []int64, vals []float64) (*ir.Tensor, error) {
+	t, err := ir.FromFloat64s(dt, shape, vals)
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
+	return t, nil
+}

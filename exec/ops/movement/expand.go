@@ -17,7 +17,7 @@ func expand(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 	if err != nil {
 		return nil, ctx.Errorf("%v", err)
 	}
-	return take(ctx, x, shape, kernel.BroadcastIndex(x.Shape, shape))
+	return assemble(ctx, shape, kernel.BroadcastIndex(x.Shape, shape), x)
 }
 
 // tile is Tile (opset 6 on): the input repeated repeats[d] times along
@@ -45,15 +45,11 @@ func tile(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 		shape[d] = x.Shape[d] * r
 	}
 	st := kernel.Strides(x.Shape)
-	idx, err := mapIndices(shape, func(c []int64) int {
+	return build(ctx, shape, func(c []int64) int {
 		p := int64(0)
 		for d, v := range c {
 			p += v % x.Shape[d] * st[d]
 		}
 		return int(p)
-	})
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return take(ctx, x, shape, idx)
+	}, x)
 }

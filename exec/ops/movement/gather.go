@@ -23,14 +23,10 @@ func gather(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 	shape := slices.Concat(data.Shape[:axis], ind.Shape, data.Shape[axis+1:])
 	st := kernel.Strides(data.Shape)
 	indSt := kernel.Strides(ind.Shape)
-	idx, err := mapIndices(shape, func(c []int64) int {
+	return build(ctx, shape, func(c []int64) int {
 		k := at[flatIndex(c[axis:axis+q], indSt)]
 		return flatIndex(c[:axis], st[:axis]) + int(k*st[axis]) + flatIndex(c[axis+q:], st[axis+1:])
-	})
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return take(ctx, data, shape, idx)
+	}, data)
 }
 
 // gatherElements is GatherElements: output element c is data at c with
@@ -45,9 +41,7 @@ func gatherElements(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error
 	if err != nil {
 		return nil, err
 	}
-	st := kernel.Strides(data.Shape)
-	idx := elementsIndex(ind.Shape, st, axis, at)
-	return take(ctx, data, ind.Shape, idx)
+	return build(ctx, ind.Shape, elementsSource(ind.Shape, kernel.Strides(data.Shape), axis, at), data)
 }
 
 // elementsAxis checks the indices of GatherElements/ScatterElements
@@ -69,15 +63,14 @@ func elementsAxis(ctx *kernel.Context, data, ind *ir.Tensor, what string) (int, 
 	return axis, nil
 }
 
-// elementsIndex returns, for every position c of an indices tensor of the
-// given shape, the flat index in data (of strides st) of c with its axis
-// coordinate replaced by the resolved index at[c].
-func elementsIndex(shape, st []int64, axis int, at []int64) []int {
+// elementsSource maps a position c of an indices tensor of the given shape
+// to the flat index in data (of strides st) of c with its axis coordinate
+// replaced by the resolved index at[c].
+func elementsSource(shape, st []int64, axis int, at []int64) func(c []int64) int {
 	indSt := kernel.Strides(shape)
-	idx, _ := mapIndices(shape, func(c []int64) int { // shape is an existing tensor's: no error
+	return func(c []int64) int {
 		return flatIndex(c, st) + int((at[flatIndex(c, indSt)]-c[axis])*st[axis])
-	})
-	return idx
+	}
 }
 
 // ndIndex describes the index tuples of GatherND/ScatterND: indices of
@@ -133,11 +126,7 @@ func gatherND(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 	st := kernel.Strides(data.Shape)
 	tupleSt := kernel.Strides(nd.tuples)
 	q := len(nd.tuples)
-	idx, err := mapIndices(shape, func(c []int64) int {
+	return build(ctx, shape, func(c []int64) int {
 		return nd.source(st, flatIndex(c[:q], tupleSt), c[:q], c[q:])
-	})
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return take(ctx, data, shape, idx)
+	}, data)
 }

@@ -1,6 +1,7 @@
 package movement
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/tfc-project/tfc/exec/kernel"
@@ -31,7 +32,7 @@ func fillWith(ctx *kernel.Context, value *ir.Tensor, shape []int64) (*ir.Tensor,
 	if err != nil {
 		return nil, ctx.Errorf("%v", err)
 	}
-	return take(ctx, value, shape, make([]int, n))
+	return assemble(ctx, shape, make([]int, n), value)
 }
 
 // rangeOp is Range: start, start+delta, ... up to limit (exclusive).
@@ -79,7 +80,7 @@ func rangeOp(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 	for i := range vals {
 		vals[i] = round(round(start) + round(round(float64(i))*round(delta)))
 	}
-	return ir.FromFloat64s(dt, []int64{int64(len(vals))}, vals)
+	return fromFloats(ctx, dt, []int64{int64(len(vals))}, vals)
 }
 
 // intRangeLen is the element count of an integer range, computed without
@@ -92,13 +93,13 @@ func intRangeLen(start, limit, delta int64) (int64, error) {
 	case delta < 0 && limit < start:
 		span, step = uint64(start)-uint64(limit), -uint64(delta)
 	case delta == 0:
-		return 0, errorf("range with delta 0")
+		return 0, fmt.Errorf("range with delta 0")
 	default:
 		return 0, nil
 	}
 	n := (span-1)/step + 1
 	if n > uint64(ir.MaxElements) {
-		return 0, errorf("range from %d to %d by %d has more than %d elements", start, limit, delta, ir.MaxElements)
+		return 0, fmt.Errorf("range from %d to %d by %d has more than %d elements", start, limit, delta, ir.MaxElements)
 	}
 	return int64(n), nil
 }
@@ -131,23 +132,18 @@ func trilu(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 		}
 	}
 	upper := ctx.Node.AttrInt("upper", 1) != 0
-	zero, err := ir.NewTensor(x.DType, nil)
+	z, err := zero(ctx, x.DType)
 	if err != nil {
-		return nil, ctx.Errorf("%v", err)
+		return nil, err
 	}
 	st := kernel.Strides(x.Shape)
-	idx, _ := mapIndices(x.Shape, func(c []int64) int { // x's own shape: no error
+	return build(ctx, x.Shape, func(c []int64) int {
 		d := c[r-1] - c[r-2]
 		if upper && d < k || !upper && d > k {
 			return x.Len()
 		}
 		return flatIndex(c, st)
-	})
-	out, err := assemble(x.DType, x.Shape, idx, x, zero)
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return out, nil
+	}, x, z)
 }
 
 // eyeLike is EyeLike: a matrix of the input's shape with ones where
@@ -165,11 +161,7 @@ func eyeLike(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 			vals[i*x.Shape[1]+j] = 1
 		}
 	}
-	out, err := ir.FromFloat64s(dt, x.Shape, vals)
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return out, nil
+	return fromFloats(ctx, dt, x.Shape, vals)
 }
 
 // oneHot is OneHot: an output of one more dim (at axis, of size depth)
@@ -199,15 +191,11 @@ func oneHot(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 		}
 	}
 	indSt := kernel.Strides(ind.Shape)
-	idx, err := mapIndices(shape, func(c []int64) int {
+	return build(ctx, shape, func(c []int64) int {
 		p := flatIndex(c[:axis], indSt[:axis]) + flatIndex(c[axis+1:], indSt[axis:])
 		if at[p] == c[axis] {
 			return 1
 		}
 		return 0
-	})
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return take(ctx, values, shape, idx)
+	}, values)
 }

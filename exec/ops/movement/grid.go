@@ -71,9 +71,9 @@ func gridSample(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 	sample := func(i int) [][]tap { return samples[i/(c*positions)*positions+i%positions] }
 	n := int(kernel.Product(shape, 0, len(shape)))
 	if gs.mode == "nearest" {
-		zero, err := ir.NewTensor(x.DType, nil)
+		z, err := zero(ctx, x.DType)
 		if err != nil {
-			return nil, ctx.Errorf("%v", err)
+			return nil, err
 		}
 		idx := make([]int, n)
 		for i := range idx {
@@ -82,11 +82,7 @@ func gridSample(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 				idx[i] = int(base(i) + p)
 			}
 		}
-		out, err := assemble(x.DType, shape, idx, x, zero)
-		if err != nil {
-			return nil, ctx.Errorf("%v", err)
-		}
-		return out, nil
+		return assemble(ctx, shape, idx, x, z)
 	}
 	if !x.DType.IsFloat() && !x.DType.IsInt() {
 		return nil, ctx.Errorf("%s sampling of dtype %v", gs.mode, x.DType)
@@ -96,11 +92,7 @@ func gridSample(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 	for i := range res {
 		res[i] = weigh(sample(i), st, vals, base(i))
 	}
-	out, err := ir.FromFloat64s(x.DType, shape, res)
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return out, nil
+	return fromFloats(ctx, x.DType, shape, res)
 }
 
 // single returns the offset of the one tap per axis of nearest sampling,
@@ -250,9 +242,5 @@ func affineGrid(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 			}
 		})
 	})
-	out, err := ir.FromFloat64s(theta.DType, shape, res)
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return out, nil
+	return fromFloats(ctx, theta.DType, shape, res)
 }

@@ -16,9 +16,9 @@ import (
 func pad(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 	x := inputs[0]
 	r := len(x.Shape)
-	value, err := ir.NewTensor(x.DType, nil)
+	value, err := zero(ctx, x.DType)
 	if err != nil {
-		return nil, ctx.Errorf("%v", err)
+		return nil, err
 	}
 	var pads []int64
 	axes := make([]int, r)
@@ -31,15 +31,15 @@ func pad(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 			name = "paddings"
 		}
 		pads, _ = ctx.Node.AttrInts(name)
-		if value, err = ir.FromFloat64s(x.DType, nil, []float64{float64(ctx.Node.AttrFloat("value", 0))}); err != nil {
-			return nil, ctx.Errorf("%v", err)
+		if value, err = fromFloats(ctx, x.DType, nil, []float64{float64(ctx.Node.AttrFloat("value", 0))}); err != nil {
+			return nil, err
 		}
 	} else {
 		if pads, err = ints(ctx, input(inputs, 1), "pads"); err != nil {
 			return nil, err
 		}
 		if v := input(inputs, 2); v != nil && v.Len() > 0 {
-			if value, err = take(ctx, v, nil, []int{0}); err != nil {
+			if value, err = assemble(ctx, nil, []int{0}, v); err != nil {
 				return nil, err
 			}
 		}
@@ -94,7 +94,7 @@ func pad(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 func window(ctx *kernel.Context, x *ir.Tensor, shape, begin []int64, fold func(i, n int64) int64, value *ir.Tensor) (*ir.Tensor, error) {
 	st := kernel.Strides(x.Shape)
 	outside := x.Len() // the index of value after x's data
-	idx, err := mapIndices(shape, func(c []int64) int {
+	return build(ctx, shape, func(c []int64) int {
 		p := int64(0)
 		for d, v := range c {
 			i := v - begin[d]
@@ -107,15 +107,7 @@ func window(ctx *kernel.Context, x *ir.Tensor, shape, begin []int64, fold func(i
 			p += i * st[d]
 		}
 		return int(p)
-	})
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	out, err := assemble(x.DType, shape, idx, x, value)
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return out, nil
+	}, x, value)
 }
 
 // reflect mirrors an index outside [0, n) back into it without repeating
@@ -167,9 +159,9 @@ func centerCropPad(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error)
 			begin[a] = -d / 2
 		}
 	}
-	zero, err := ir.NewTensor(x.DType, nil)
+	z, err := zero(ctx, x.DType)
 	if err != nil {
-		return nil, ctx.Errorf("%v", err)
+		return nil, err
 	}
-	return window(ctx, x, shape, begin, nil, zero)
+	return window(ctx, x, shape, begin, nil, z)
 }

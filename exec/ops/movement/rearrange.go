@@ -35,18 +35,14 @@ func depthToSpace(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) 
 	c := x.Shape[1] / (b * b)
 	shape := []int64{x.Shape[0], c, x.Shape[2] * b, x.Shape[3] * b}
 	st := kernel.Strides(x.Shape)
-	idx, err := mapIndices(shape, func(o []int64) int {
+	return build(ctx, shape, func(o []int64) int {
 		i, j := o[2]%b, o[3]%b
 		ch := (i*b+j)*c + o[1]
 		if crd {
 			ch = o[1]*b*b + i*b + j
 		}
 		return flatIndex([]int64{o[0], ch, o[2] / b, o[3] / b}, st)
-	})
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return take(ctx, x, shape, idx)
+	}, x)
 }
 
 // spaceToDepth is SpaceToDepth, the inverse of DCR DepthToSpace:
@@ -63,14 +59,10 @@ func spaceToDepth(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) 
 	c := x.Shape[1]
 	shape := []int64{x.Shape[0], c * b * b, x.Shape[2] / b, x.Shape[3] / b}
 	st := kernel.Strides(x.Shape)
-	idx, err := mapIndices(shape, func(o []int64) int {
+	return build(ctx, shape, func(o []int64) int {
 		i, j := o[1]/(b*c), o[1]/c%b
 		return flatIndex([]int64{o[0], o[1] % c, o[2]*b + i, o[3]*b + j}, st)
-	})
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return take(ctx, x, shape, idx)
+	}, x)
 }
 
 // compress is Compress: the slices along axis (of the flattened input
@@ -102,13 +94,9 @@ func compress(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 	shape := slices.Clone(x.Shape)
 	shape[axis] = int64(len(keep))
 	st := kernel.Strides(x.Shape)
-	idx, err := mapIndices(shape, func(c []int64) int {
+	return build(ctx, shape, func(c []int64) int {
 		return flatIndex(c, st) + int((keep[c[axis]]-c[axis])*st[axis])
-	})
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return take(ctx, x, shape, idx)
+	}, x)
 }
 
 // nonZero is NonZero: the coordinates of the non-zero elements (non-empty
@@ -188,12 +176,11 @@ func reverseSequence(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, erro
 		}
 	}
 	st := kernel.Strides(x.Shape)
-	idx, _ := mapIndices(x.Shape, func(c []int64) int { // x's own shape: no error
+	return build(ctx, x.Shape, func(c []int64) int {
 		p := flatIndex(c, st)
 		if n, t := lens[c[batchAxis]], c[timeAxis]; t < n {
 			p += int((n - 1 - 2*t) * st[timeAxis])
 		}
 		return p
-	})
-	return take(ctx, x, x.Shape, idx)
+	}, x)
 }

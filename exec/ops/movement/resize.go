@@ -350,12 +350,12 @@ func (sp *resizeSpec) run(ctx *kernel.Context, x *ir.Tensor) (*ir.Tensor, error)
 		return false
 	}
 	st := kernel.Strides(x.Shape)
-	extra, err := ir.FromFloat64s(x.DType, nil, []float64{sp.extrapol})
+	extra, err := fromFloats(ctx, x.DType, nil, []float64{sp.extrapol})
 	if err != nil {
-		return nil, ctx.Errorf("%v", err)
+		return nil, err
 	}
 	if sp.mode == "nearest" {
-		idx, err := mapIndices(sp.out, func(c []int64) int {
+		return build(ctx, sp.out, func(c []int64) int {
 			if off(c) {
 				return x.Len()
 			}
@@ -364,15 +364,7 @@ func (sp *resizeSpec) run(ctx *kernel.Context, x *ir.Tensor) (*ir.Tensor, error)
 				p += taps[d][v][0].at * st[d]
 			}
 			return int(p)
-		})
-		if err != nil {
-			return nil, ctx.Errorf("%v", err)
-		}
-		out, err := assemble(x.DType, sp.out, idx, x, extra)
-		if err != nil {
-			return nil, ctx.Errorf("%v", err)
-		}
-		return out, nil
+		}, x, extra)
 	}
 	if !x.DType.IsFloat() && !x.DType.IsInt() {
 		return nil, ctx.Errorf("%s resizing of dtype %v", sp.mode, x.DType)
@@ -390,11 +382,7 @@ func (sp *resizeSpec) run(ctx *kernel.Context, x *ir.Tensor) (*ir.Tensor, error)
 		}
 		res = append(res, weigh(at, st, vals, 0))
 	})
-	out, err := ir.FromFloat64s(x.DType, sp.out, res)
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return out, nil
+	return fromFloats(ctx, x.DType, sp.out, res)
 }
 
 // linearKernel is the triangle filter of linear interpolation.

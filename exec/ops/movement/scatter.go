@@ -49,7 +49,11 @@ func scatterElements(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, erro
 	if err != nil {
 		return nil, err
 	}
-	return scatter(ctx, data, upd, elementsIndex(ind.Shape, kernel.Strides(data.Shape), axis, at))
+	dst, err := mapIndices(ind.Shape, elementsSource(ind.Shape, kernel.Strides(data.Shape), axis, at))
+	if err != nil {
+		return nil, ctx.Errorf("%v", err)
+	}
+	return scatter(ctx, data, upd, dst)
 }
 
 // scatter returns a copy of data where update u goes to flat element
@@ -69,11 +73,7 @@ func scatter(ctx *kernel.Context, data, upd *ir.Tensor, dst []int) (*ir.Tensor, 
 		for u, d := range dst {
 			src[d] = n + u
 		}
-		out, err := assemble(data.DType, data.Shape, src, data, upd)
-		if err != nil {
-			return nil, ctx.Errorf("%v", err)
-		}
-		return out, nil
+		return assemble(ctx, data.Shape, src, data, upd)
 	}
 	if !slices.Contains([]string{"add", "mul", "max", "min"}, red) {
 		return nil, ctx.Errorf("unknown reduction %q", red)

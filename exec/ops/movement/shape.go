@@ -57,8 +57,8 @@ func dropout(ctx *kernel.Context, inputs []*ir.Tensor) ([]*ir.Tensor, error) {
 			}
 		}
 		var err error
-		if y, err = ir.FromFloat64s(x.DType, x.Shape, vals); err != nil {
-			return nil, ctx.Errorf("%v", err)
+		if y, err = fromFloats(ctx, x.DType, x.Shape, vals); err != nil {
+			return nil, err
 		}
 	}
 	if len(ctx.Node.Outputs) < 2 {
@@ -71,8 +71,8 @@ func dropout(ctx *kernel.Context, inputs []*ir.Tensor) ([]*ir.Tensor, error) {
 			ones[i] = 1
 		}
 		var err error
-		if mask, err = ir.FromFloat64s(x.DType, x.Shape, ones); err != nil {
-			return nil, ctx.Errorf("%v", err)
+		if mask, err = fromFloats(ctx, x.DType, x.Shape, ones); err != nil {
+			return nil, err
 		}
 	}
 	return []*ir.Tensor{y, mask}, nil
@@ -266,9 +266,5 @@ func transpose(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 		shape[i] = x.Shape[a]
 		st[i] = in[a]
 	}
-	idx, err := strided(shape, 0, st)
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return take(ctx, x, shape, idx)
+	return build(ctx, shape, strided(0, st), x)
 }

@@ -74,11 +74,7 @@ func sliceOp(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 			outSt[a] = st[a] * steps[i]
 		}
 	}
-	idx, err := strided(shape, offset, outSt)
-	if err != nil {
-		return nil, ctx.Errorf("%v", err)
-	}
-	return take(ctx, x, shape, idx)
+	return build(ctx, shape, strided(offset, outSt), x)
 }
 
 // sliceRange resolves a numpy-style slice start:end:step of a dim into
