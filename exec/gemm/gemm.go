@@ -227,7 +227,7 @@ type scratch struct {
 
 var scratchPool = sync.Pool{New: func() any {
 	return &scratch{
-		a:    make([]float32, mcMax*kc),
+		a:    make([]float32, mcMax*kc+8),
 		b:    make([]float32, kc*ncMax),
 		tile: make([]float32, maxMR*nr),
 	}

@@ -127,10 +127,11 @@ func compare(t *testing.T, name string, c []float32, want, bound []float64, orig
 
 // withKernels runs f once per kernel the CPU can run.
 func withKernels(t *testing.T, f func(t *testing.T)) {
-	saved := activeKernel
-	defer func() { activeKernel = saved }()
+	saved, savedPack := activeKernel, fastPack
+	defer func() { activeKernel, fastPack = saved, savedPack }()
 	for _, k := range kernels() {
-		activeKernel = k
+		// The portable kernel runs with the portable packing routines.
+		activeKernel, fastPack = k, savedPack && k != goKernel
 		t.Run(k.name, f)
 	}
 }

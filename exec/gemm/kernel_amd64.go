@@ -7,6 +7,10 @@ var avx2Kernel = &kernel{name: "avx2", mr: 6, fn: kernAVX2}
 
 var hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
+// fastPack enables the AVX2 packing routines; tests turn it off to cover
+// the portable ones.
+var fastPack = hasAVX2
+
 func bestKernel() *kernel {
 	if hasAVX2 {
 		return avx2Kernel
@@ -29,3 +33,36 @@ func kernAVX2(k int, a, b, c *float32, ldc, acc int)
 //
 //go:noescape
 func peakFMA(n int)
+
+//go:noescape
+func transpose8(dst, src *float32, lds, ldd, kb, rows int, alpha float32)
+
+// packT8 does the first p columns of packT with AVX2 when rows is 6 or 8,
+// a multiple of 8 of them, and returns how many it did.
+func packT8(dst []float32, ldd int, src []float32, lds, rows, kb int, alpha float32) int {
+	n := kb &^ 7
+	if !fastPack || rows != 6 && rows != 8 || n == 0 {
+		return 0
+	}
+	if (n-1)*ldd+8 > len(dst) { // the 8-float stores of the last p overrun
+		n -= 8
+	}
+	if n <= 0 || (rows-1)*lds+n > len(src) {
+		return 0
+	}
+	transpose8(&dst[0], &src[0], lds, ldd, n, rows, alpha)
+	return n
+}
+
+//go:noescape
+func copy16(dst, src *float32, lds, kb int)
+
+// copyRows16 copies kb rows of 16 floats, lds apart in src, to consecutive
+// rows of dst with AVX2 and returns kb, or returns 0 without AVX2.
+func copyRows16(dst, src []float32, lds, kb int) int {
+	if !fastPack || kb == 0 || len(dst) < kb*nr || len(src) < (kb-1)*lds+nr {
+		return 0
+	}
+	copy16(&dst[0], &src[0], lds, kb)
+	return kb
+}

@@ -163,3 +163,117 @@ peakloop:
 peakdone:
 	VZEROUPPER
 	RET
+
+// func transpose8(dst, src *float32, lds, ldd, kb, rows int, alpha float32)
+//
+// For p in [0, kb) (kb a multiple of 8), stores alpha·src[r·lds+p] for
+// r < rows (6 or 8) at dst[p·ldd+r]; with 6 rows, dst[p·ldd+6] and
+// dst[p·ldd+7] are written too (with zeros), so ldd may be 6 when the
+// stores go in increasing order and two floats of slack follow dst.
+TEXT ·transpose8(SB), NOSPLIT, $0-52
+	MOVQ src+8(FP), SI
+	MOVQ dst+0(FP), DI
+	MOVQ lds+16(FP), R8
+	SHLQ $2, R8
+	MOVQ ldd+24(FP), R9
+	SHLQ $2, R9
+	MOVQ kb+32(FP), CX
+	MOVQ rows+40(FP), BX
+	VBROADCASTSS alpha+48(FP), Y15
+	LEAQ (SI)(R8*4), R10 // row 4
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	SHRQ $3, CX
+	JEQ  tdone
+
+tloop:
+	VMULPS (SI), Y15, Y0
+	VMULPS (SI)(R8*1), Y15, Y1
+	VMULPS (SI)(R8*2), Y15, Y2
+	LEAQ (SI)(R8*2), AX
+	VMULPS (AX)(R8*1), Y15, Y3
+	VMULPS (R10), Y15, Y4
+	VMULPS (R10)(R8*1), Y15, Y5
+	CMPQ BX, $8
+	JLT  six
+	VMULPS (R10)(R8*2), Y15, Y6
+	LEAQ (R10)(R8*2), AX
+	VMULPS (AX)(R8*1), Y15, Y7
+
+six:
+	VUNPCKLPS Y1, Y0, Y8  // r0[0] r1[0] r0[1] r1[1] | r0[4] r1[4] r0[5] r1[5]
+	VUNPCKHPS Y1, Y0, Y9  // r0[2] r1[2] r0[3] r1[3] | ...
+	VUNPCKLPS Y3, Y2, Y10
+	VUNPCKHPS Y3, Y2, Y11
+	VUNPCKLPS Y5, Y4, Y12
+	VUNPCKHPS Y5, Y4, Y13
+	VUNPCKLPS Y7, Y6, Y14
+	VUNPCKHPS Y7, Y6, Y6
+	VSHUFPS $0x44, Y10, Y8, Y0  // column 0 of rows 0-3 | column 4
+	VSHUFPS $0xEE, Y10, Y8, Y1  // column 1 | column 5
+	VSHUFPS $0x44, Y11, Y9, Y2  // column 2 | column 6
+	VSHUFPS $0xEE, Y11, Y9, Y3  // column 3 | column 7
+	VSHUFPS $0x44, Y14, Y12, Y4 // rows 4-7
+	VSHUFPS $0xEE, Y14, Y12, Y5
+	VSHUFPS $0x44, Y6, Y13, Y8
+	VSHUFPS $0xEE, Y6, Y13, Y9
+	VPERM2F128 $0x20, Y4, Y0, Y10
+	VMOVUPS Y10, (DI)
+	ADDQ R9, DI
+	VPERM2F128 $0x20, Y5, Y1, Y10
+	VMOVUPS Y10, (DI)
+	ADDQ R9, DI
+	VPERM2F128 $0x20, Y8, Y2, Y10
+	VMOVUPS Y10, (DI)
+	ADDQ R9, DI
+	VPERM2F128 $0x20, Y9, Y3, Y10
+	VMOVUPS Y10, (DI)
+	ADDQ R9, DI
+	VPERM2F128 $0x31, Y4, Y0, Y10
+	VMOVUPS Y10, (DI)
+	ADDQ R9, DI
+	VPERM2F128 $0x31, Y5, Y1, Y10
+	VMOVUPS Y10, (DI)
+	ADDQ R9, DI
+	VPERM2F128 $0x31, Y8, Y2, Y10
+	VMOVUPS Y10, (DI)
+	ADDQ R9, DI
+	VPERM2F128 $0x31, Y9, Y3, Y10
+	VMOVUPS Y10, (DI)
+	ADDQ R9, DI
+	VXORPS Y6, Y6, Y6
+	VXORPS Y7, Y7, Y7
+	ADDQ $32, SI
+	ADDQ $32, R10
+	DECQ CX
+	JNZ  tloop
+
+tdone:
+	VZEROUPPER
+	RET
+
+// func copy16(dst, src *float32, lds, kb int)
+//
+// Copies kb rows of 16 floats, lds apart in src, to consecutive rows of dst.
+TEXT ·copy16(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ lds+16(FP), R8
+	SHLQ $2, R8
+	MOVQ kb+24(FP), CX
+	TESTQ CX, CX
+	JEQ  cdone
+
+cloop:
+	VMOVUPS (SI), Y0
+	VMOVUPS 32(SI), Y1
+	VMOVUPS Y0, (DI)
+	VMOVUPS Y1, 32(DI)
+	ADDQ R8, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNZ  cloop
+
+cdone:
+	VZEROUPPER
+	RET

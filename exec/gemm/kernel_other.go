@@ -2,7 +2,19 @@
 
 package gemm
 
+// fastPack is false: there are no assembly packing routines here.
+var fastPack = false
+
 func bestKernel() *kernel { return goKernel }
 
 // kernels lists the kernels this CPU can run.
 func kernels() []*kernel { return []*kernel{goKernel} }
+
+// packT8 is the fast path of packT, absent on this architecture.
+func packT8(dst []float32, ldd int, src []float32, lds, rows, kb int, alpha float32) int {
+	return 0
+}
+
+// copyRows16 is the fast path of packing 16 columns of B, absent on this
+// architecture.
+func copyRows16(dst, src []float32, lds, kb int) int { return 0 }

@@ -92,57 +92,70 @@ func packB(dst []float32, trans bool, b []float32, ldb, p0, kb, j0, nb int) {
 		w := min(nr, nb-jp)
 		panel := dst[jp*kb : (jp+nr)*kb]
 		j := j0 + jp
-		if trans {
-			for c := range w {
-				src := b[(j+c)*ldb+p0 : (j+c)*ldb+p0+kb]
-				for p, v := range src {
-					panel[p*nr+c] = v
-				}
+		switch {
+		case trans:
+			h := min(w, 8)
+			packT(panel, nr, b[j*ldb+p0:], ldb, h, kb, 1)
+			if w > 8 {
+				packT(panel[8:], nr, b[(j+8)*ldb+p0:], ldb, w-8, kb, 1)
 			}
 			if w < nr {
 				for p := range kb {
 					clear(panel[p*nr+w : (p+1)*nr])
 				}
 			}
-			continue
-		}
-		for p := range kb {
-			row := panel[p*nr : (p+1)*nr]
-			copy(row, b[(p0+p)*ldb+j:(p0+p)*ldb+j+w])
-			clear(row[w:])
+		case w == nr:
+			src := b[p0*ldb+j:]
+			for p := copyRows16(panel, src, ldb, kb); p < kb; p++ {
+				copy(panel[p*nr:(p+1)*nr], src[p*ldb:p*ldb+nr])
+			}
+		default:
+			for p := range kb {
+				row := panel[p*nr : (p+1)*nr]
+				copy(row, b[(p0+p)*ldb+j:(p0+p)*ldb+j+w])
+				clear(row[w:])
+			}
 		}
 	}
 }
 
 // packA packs rows [i0, i0+mb) and columns [p0, p0+kb) of op(A), scaled by
 // alpha, into dst as micro-panels of mr rows: panel q holds, for each p, the
-// mr values of rows i0+q·mr ... (zero past row i0+mb).
+// mr values of rows i0+q·mr ... (zero past row i0+mb). dst needs 8 floats
+// of slack after the last panel.
 func packA(dst []float32, trans bool, a []float32, lda, i0, mb, p0, kb, mr int, alpha float32) {
 	for ip := 0; ip < mb; ip += mr {
 		h := min(mr, mb-ip)
-		panel := dst[ip*kb : (ip+mr)*kb]
+		panel := dst[ip*kb:]
 		i := i0 + ip
 		if trans {
 			for p := range kb {
-				src := a[(p0+p)*lda+i : (p0+p)*lda+i+h]
 				d := panel[p*mr : (p+1)*mr]
-				for r, v := range src {
+				for r, v := range a[(p0+p)*lda+i : (p0+p)*lda+i+h] {
 					d[r] = alpha * v
 				}
-				clear(d[h:])
+				if h < mr {
+					clear(d[h:])
+				}
 			}
 			continue
 		}
-		for r := range h {
-			src := a[(i+r)*lda+p0 : (i+r)*lda+p0+kb]
-			for p, v := range src {
-				panel[p*mr+r] = alpha * v
-			}
-		}
+		packT(panel, mr, a[i*lda+p0:], lda, h, kb, alpha)
 		for r := h; r < mr; r++ {
 			for p := range kb {
 				panel[p*mr+r] = 0
 			}
+		}
+	}
+}
+
+// packT transposes: it stores alpha·src[r·lds+p] at dst[p·ldd+r] for
+// r < rows and p < kb.
+func packT(dst []float32, ldd int, src []float32, lds, rows, kb int, alpha float32) {
+	done := packT8(dst, ldd, src, lds, rows, kb, alpha)
+	for r := range rows {
+		for p, v := range src[r*lds+done : r*lds+kb] {
+			dst[(done+p)*ldd+r] = alpha * v
 		}
 	}
 }
