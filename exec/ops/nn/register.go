@@ -1,42 +1,69 @@
 // Package nn holds the reference kernels of the neural-network ops: matrix
 // products, convolution and pooling, normalizations, softmax, attention and
-// rotary embeddings.
+// rotary embeddings, and the quantization ops.
 package nn
 
-import "github.com/tfc-project/tfc/exec/kernel"
+import (
+	"github.com/tfc-project/tfc/exec/kernel"
+	"github.com/tfc-project/tfc/ir"
+)
+
+// kernels lists the package's ops (all in the default domain) with the
+// number of leading inputs each requires.
+var kernels = []struct {
+	op       string
+	required int
+	f        kernel.Func
+}{
+	{"MatMul", 2, kernel.Single(matMul)},
+	{"Gemm", 2, kernel.Single(gemm)},
+	{"MatMulInteger", 2, kernel.Single(matMulInteger)},
+	{"QLinearMatMul", 8, kernel.Single(qLinearMatMul)},
+	{"Einsum", 1, kernel.Single(einsum)},
+	{"Conv", 2, kernel.Single(conv)},
+	{"ConvInteger", 2, kernel.Single(convInteger)},
+	{"QLinearConv", 8, kernel.Single(qLinearConv)},
+	{"ConvTranspose", 2, kernel.Single(convTranspose)},
+	{"MaxPool", 1, maxPool},
+	{"MaxUnpool", 2, kernel.Single(maxUnpool)},
+	{"AveragePool", 1, pooled(averageFold)},
+	{"LpPool", 1, pooled(lpFold)},
+	{"GlobalAveragePool", 1, global(averageFold)},
+	{"GlobalMaxPool", 1, global(maxFold)},
+	{"GlobalLpPool", 1, global(lpFold)},
+	{"Softmax", 1, alongAxis(softmax)},
+	{"LogSoftmax", 1, alongAxis(logSoftmax)},
+	{"Hardmax", 1, alongAxis(hardmax)},
+	{"Attention", 3, attention},
+	{"RotaryEmbedding", 3, kernel.Single(rotaryEmbedding)},
+	{"LayerNormalization", 2, layerNormalization},
+	{"RMSNormalization", 2, kernel.Single(rmsNormalization)},
+	{"InstanceNormalization", 3, kernel.Single(instanceNormalization)},
+	{"GroupNormalization", 3, kernel.Single(groupNormalization)},
+	{"MeanVarianceNormalization", 1, kernel.Single(meanVarianceNormalization)},
+	{"BatchNormalization", 5, batchNormalization},
+	{"LpNormalization", 1, kernel.Single(lpNormalization)},
+	{"LRN", 1, kernel.Single(lrn)},
+	{"QuantizeLinear", 2, kernel.Single(quantizeLinear)},
+	{"DequantizeLinear", 2, kernel.Single(dequantizeLinear)},
+	{"DynamicQuantizeLinear", 1, dynamicQuantizeLinear},
+}
 
 // Register adds the package's kernels to r.
 func Register(r kernel.Registry) {
-	r.Add("", "MatMul", kernel.Single(matMul))
-	r.Add("", "Gemm", kernel.Single(gemm))
-	r.Add("", "Einsum", kernel.Single(einsum))
-	r.Add("", "Conv", kernel.Single(conv))
-	r.Add("", "ConvInteger", kernel.Single(convInteger))
-	r.Add("", "QLinearConv", kernel.Single(qLinearConv))
-	r.Add("", "ConvTranspose", kernel.Single(convTranspose))
-	r.Add("", "MaxPool", maxPool)
-	r.Add("", "MaxUnpool", kernel.Single(maxUnpool))
-	r.Add("", "AveragePool", pooled(averageFold))
-	r.Add("", "LpPool", pooled(lpFold))
-	r.Add("", "GlobalAveragePool", global(averageFold))
-	r.Add("", "GlobalMaxPool", global(maxFold))
-	r.Add("", "GlobalLpPool", global(lpFold))
-	r.Add("", "MatMulInteger", kernel.Single(matMulInteger))
-	r.Add("", "QLinearMatMul", kernel.Single(qLinearMatMul))
-	r.Add("", "Softmax", alongAxis(softmax))
-	r.Add("", "LogSoftmax", alongAxis(logSoftmax))
-	r.Add("", "Hardmax", alongAxis(hardmax))
-	r.Add("", "Attention", attention)
-	r.Add("", "RotaryEmbedding", kernel.Single(rotaryEmbedding))
-	r.Add("", "LayerNormalization", layerNormalization)
-	r.Add("", "RMSNormalization", kernel.Single(rmsNormalization))
-	r.Add("", "InstanceNormalization", kernel.Single(instanceNormalization))
-	r.Add("", "GroupNormalization", kernel.Single(groupNormalization))
-	r.Add("", "MeanVarianceNormalization", kernel.Single(meanVarianceNormalization))
-	r.Add("", "BatchNormalization", batchNormalization)
-	r.Add("", "LpNormalization", kernel.Single(lpNormalization))
-	r.Add("", "LRN", kernel.Single(lrn))
-	r.Add("", "QuantizeLinear", kernel.Single(quantizeLinear))
-	r.Add("", "DequantizeLinear", kernel.Single(dequantizeLinear))
-	r.Add("", "DynamicQuantizeLinear", dynamicQuantizeLinear)
+	for _, k := range kernels {
+		r.Add("", k.op, requireInputs(k.required, k.f))
+	}
+}
+
+// requireInputs wraps f with a check that its first n inputs are present.
+func requireInputs(n int, f kernel.Func) kernel.Func {
+	return func(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
+		for i := range n {
+			if i >= len(in) || in[i] == nil {
+				return nil, ctx.Errorf("input %d is required", i)
+			}
+		}
+		return f(ctx, in)
+	}
 }

@@ -1,0 +1,56 @@
+package nn_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/tfc-project/tfc/exec/kernel"
+	"github.com/tfc-project/tfc/exec/ops/nn"
+	"github.com/tfc-project/tfc/ir"
+)
+
+// Every kernel of the package answers odd inputs (missing, empty, scalar,
+// of mismatched ranks or types, strings) and odd attributes with a result
+// or an error, never a panic.
+func TestNoPanics(t *testing.T) {
+	r := kernel.Registry{}
+	nn.Register(r)
+	s := &ir.Tensor{DType: ir.String, Shape: shape(1), Data: []string{"x"}}
+	x4 := f32(shape(1, 2, 2, 2), seq(8)...)
+	inputs := [][]*ir.Tensor{
+		nil,
+		{nil, nil, nil},
+		{f32(shape())},
+		{f32(shape()), f32(shape()), f32(shape()), f32(shape()), f32(shape()), f32(shape()), f32(shape()), f32(shape()), f32(shape())},
+		{f32(shape(0, 2)), f32(shape(2, 0))},
+		{f32(shape(2)), f32(shape(3, 2, 1))},
+		{x4, x4, x4, x4, x4, x4, x4, x4},
+		{x4, f32(shape(2, 2, 1, 1), 1, 2, 3, 4), f32(shape(2), 1, 2), f32(shape(2)), f32(shape(2), 1, 1)},
+		{f32(shape(1, 1, 3)), f32(shape(7, 7, 7)), f32(shape(5))},
+		{f32(shape(1, 3, 2)), f32(shape(1, 3, 2)), f32(shape(1, 3, 2)), tensor(ir.Bool, shape(9, 9)), f32(shape(1, 2, 4, 2)), f32(shape(1))},
+		{tensor(ir.Uint8, shape(2, 2)), f32(shape(3)), tensor(ir.Uint8, shape(2)), tensor(ir.Int8, shape(2, 2)), f32(shape(2, 2)), tensor(ir.Int8, shape(3)), f32(shape(2)), tensor(ir.Uint8, shape(2))},
+		{s, s, s},
+		{tensor(ir.Bool, shape(2, 2)), tensor(ir.Int64, shape(2, 2), 9, 9, 9, 9)},
+	}
+	attrSets := []map[string]*ir.Attr{
+		nil,
+		attrs("axis", 7, "kernel_shape", []int64{2, 2}, "strides", []int64{0, 1}),
+		attrs("axis", -1, "kernel_shape", []int64{3}, "pads", []int64{-1, 2}, "group", 0, "block_size", 5),
+		attrs("kernel_shape", []int64{2, 2}, "auto_pad", "SAME_LOWER", "ceil_mode", 1, "storage_order", 1, "dilations", []int64{3, 3}),
+		attrs("equation", "ab,bc->ac", "num_groups", 3, "q_num_heads", 0, "kv_num_heads", 0, "size", 0, "p", 7),
+		attrs("equation", "...a...->", "output_shape", []int64{1 << 40}, "output_padding", []int64{1, 1}, "rotary_embedding_dim", 3),
+		attrs("is_causal", 1, "training_mode", 1, "output_dtype", 99, "precision", 3, "auto_pad", "BOGUS"),
+	}
+	for key := range r {
+		for _, version := range []int64{1, 11, 13, 18, 21, 24} {
+			for _, a := range attrSets {
+				for _, in := range inputs {
+					_, err := tryOp(key, version, a, 3, in...)
+					if err != nil && strings.Contains(err.Error(), "kernel failed") {
+						t.Errorf("%s-%d %v on %v: %v", key, version, a, in, err)
+					}
+				}
+			}
+		}
+	}
+}
