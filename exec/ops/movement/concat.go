@@ -87,6 +87,9 @@ func split(ctx *kernel.Context, inputs []*ir.Tensor) ([]*ir.Tensor, error) {
 	}
 	if !given {
 		n := ctx.Node.AttrInt("num_outputs", int64(len(ctx.Node.Outputs)))
+		if n != int64(len(ctx.Node.Outputs)) {
+			return nil, ctx.Errorf("num_outputs %d for %d outputs", n, len(ctx.Node.Outputs))
+		}
 		if sizes, err = equalParts(dim, n, ctx.Node.Version >= 18); err != nil {
 			return nil, ctx.Errorf("%v", err)
 		}

@@ -1,6 +1,7 @@
 package movement_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/tfc-project/tfc/ir"
@@ -43,7 +44,8 @@ func TestExpandTilePad(t *testing.T) {
 		{name: "pad mode", op: "Pad", ver: 13, attrs: attrs{"mode": str("mirror")}, in: ins{m, i64(s(4), 0, 0, 0, 0)}, want: "unknown mode"},
 		{name: "pad count", op: "Pad", ver: 13, in: ins{m, i64(s(2), 0, 0)}, want: "2 pads for 2 axes"},
 		{name: "pad crop", op: "Pad", ver: 13, in: ins{m, i64(s(4), -2, 0, -2, 0)}, want: "crop more"},
-		{name: "pad huge", op: "Pad", ver: 13, in: ins{m, i64(s(4), 1<<40, 1<<40, 0, 0)}, want: "more than"},
+		{name: "pad huge", op: "Pad", ver: 13, in: ins{m, i64(s(4), 1<<20, 1<<20, 1<<20, 1<<20)}, want: "more than"},
+		{name: "pad absurd", op: "Pad", ver: 13, in: ins{m, i64(s(4), math.MaxInt64, math.MaxInt64, 0, 0)}, want: "exceed"},
 		{name: "pad empty reflect", op: "Pad", ver: 13, attrs: attrs{"mode": str("reflect")}, in: ins{f32(s(0)), i64(s(2), 1, 0)}, want: "empty axis"},
 	})
 }

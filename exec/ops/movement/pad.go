@@ -59,6 +59,9 @@ func pad(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 	begin := make([]int64, r)
 	shape := slices.Clone(x.Shape)
 	for i, a := range axes {
+		if p, q := pads[i], pads[i+len(axes)]; max(p, q, -p, -q) > ir.MaxElements {
+			return nil, ctx.Errorf("pads %v exceed %d", pads, ir.MaxElements)
+		}
 		begin[a] = pads[i]
 		shape[a] += pads[i] + pads[i+len(axes)]
 		if shape[a] < 0 {

@@ -10,8 +10,8 @@ import (
 // blocks reads the blocksize attribute and checks that x is 4-D.
 func blocks(ctx *kernel.Context, x *ir.Tensor) (int64, error) {
 	b := ctx.Node.AttrInt("blocksize", 0)
-	if b < 1 {
-		return 0, ctx.Errorf("blocksize %d, want at least 1", b)
+	if b < 1 || b > 1<<17 { // a block of b² elements fits ir.MaxElements
+		return 0, ctx.Errorf("blocksize %d, want 1 to %d", b, 1<<17)
 	}
 	if len(x.Shape) != 4 {
 		return 0, ctx.Errorf("input of shape %v, want [N, C, H, W]", x.Shape)

@@ -44,6 +44,7 @@ func TestRearrange(t *testing.T) {
 	})
 	runErrors(t, []errCase{
 		{name: "depth to space channels", op: "DepthToSpace", ver: 13, attrs: attrs{"blocksize": integer(3)}, in: ins{x}, want: "not divisible"},
+		{name: "depth to space huge block", op: "DepthToSpace", ver: 13, attrs: attrs{"blocksize": integer(1 << 32)}, in: ins{x}, want: "blocksize"},
 		{name: "depth to space rank", op: "DepthToSpace", ver: 13, attrs: attrs{"blocksize": integer(2)}, in: ins{iota(8)}, want: "want [N, C, H, W]"},
 		{name: "compress long condition", op: "Compress", ver: 11, in: ins{iota(2), bools(s(3), false, false, true)}, want: "selects index 2"},
 		{name: "reverse sequence lens", op: "ReverseSequence", ver: 10, in: ins{iota(2, 2), i64(s(2), 3, 1)}, want: "outside [0, 2]"},

@@ -150,8 +150,8 @@ func (sp *resizeSpec) sizes(ctx *kernel.Context, shape []int64, axes []int, scal
 			ratio = 0
 		}
 		for i, a := range axes {
-			if sizes[i] < 0 || sizes[i] > ir.MaxElements {
-				return ctx.Errorf("invalid size %d", sizes[i])
+			if sizes[i] < 0 || sizes[i] > ir.MaxElements || shape[a] == 0 {
+				return ctx.Errorf("cannot resize dim %d of size %d to %d", a, shape[a], sizes[i])
 			}
 			sp.out[a] = sizes[i]
 			sp.scales[a] = float64(sizes[i]) / float64(shape[a])
@@ -168,7 +168,11 @@ func (sp *resizeSpec) sizes(ctx *kernel.Context, shape []int64, axes []int, scal
 		if policy != "stretch" {
 			for _, a := range axes {
 				sp.scales[a] = ratio
-				sp.out[a] = int64(ratio*float64(shape[a]) + 0.5)
+				v := math.Floor(ratio*float64(shape[a]) + 0.5)
+				if v > float64(ir.MaxElements) {
+					return ctx.Errorf("size %v of dim %d exceeds %d", v, a, ir.MaxElements)
+				}
+				sp.out[a] = int64(v)
 			}
 		}
 		return nil

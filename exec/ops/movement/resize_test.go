@@ -41,6 +41,8 @@ func TestResize(t *testing.T) {
 		{name: "scale count", op: "Resize", ver: 13, in: ins{sq, nil, f32(s(1), 2)}, want: "1 scales for 4 axes"},
 		{name: "huge scale", op: "Resize", ver: 13, in: ins{sq, nil, f32(s(4), 1, 1, 1e30, 1)}, want: "invalid scale"},
 		{name: "huge sizes", op: "Resize", ver: 13, in: ins{sq, nil, nil, i64(s(4), 1, 1, 1<<30, 1<<30)}, want: "more than"},
+		{name: "empty dim", op: "Resize", ver: 19, attrs: attrs{"keep_aspect_ratio_policy": str("not_larger")},
+			in: ins{f32(s(0, 2)), nil, nil, i64(s(2), 1, 1)}, want: "cannot resize dim 0"},
 		{name: "upsample-1", op: "Upsample", ver: 1, in: ins{sq}, want: "not supported"},
 	})
 }

@@ -66,6 +66,7 @@ func TestSplit(t *testing.T) {
 	})
 	runErrors(t, []errCase{
 		{name: "uneven before 18", op: "Split", ver: 13, in: ins{x}, want: "equal parts", outs: 2},
+		{name: "num_outputs", op: "Split", ver: 18, attrs: attrs{"num_outputs": integer(1 << 40)}, in: ins{x}, want: "num_outputs"},
 		{name: "sum", op: "Split", ver: 13, in: ins{x, i64(s(1), 6)}, want: "does not add up"},
 	})
 }
