@@ -6,6 +6,7 @@
 //	tfc run model.onnx [--input NAME=FILE ...] [FILE ...] [--output-dir DIR]
 //	tfc test DIR [--rtol R] [--atol A] [-v]
 //	tfc inspect model.onnx
+//	tfc bench model.(onnx|tfc) [--threads N] [--iters N] [--shape NAME=SHAPE ...]
 //	tfc version
 //	tfc help [COMMAND]
 //
@@ -46,6 +47,8 @@ Usage:
                        compare with its reference outputs
   tfc inspect model.onnx
                        describe a model: opsets, inputs, outputs, parameters, ops
+  tfc bench model.(onnx|tfc) [--threads N] [--iters N] [--shape NAME=SHAPE ...]
+                       time a model on random inputs: latency, GFLOP/s, peak memory
   tfc version          print the version
   tfc help [COMMAND]   print this text, or the details of COMMAND
 `
@@ -65,6 +68,7 @@ func init() {
 		"run":     {runUsage, cmdRun},
 		"test":    {testUsage, cmdTest},
 		"inspect": {inspectUsage, cmdInspect},
+		"bench":   {benchUsage, cmdBench},
 		"version": {"Usage: tfc version\n\nPrints the tfc version, its source revision and the Go toolchain.\n", cmdVersion},
 		"help":    {"Usage: tfc help [COMMAND]\n\nPrints the list of commands, or the details of COMMAND.\n", cmdHelp},
 	}
