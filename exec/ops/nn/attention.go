@@ -174,13 +174,11 @@ func attention(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
 	if k.b != q.b || v.b != q.b || k.d != q.d || v.h != k.h || v.s != k.s || k.h == 0 || q.h%k.h != 0 {
 		return nil, ctx.Errorf("Q %v, K %v and V %v do not fit together", in[0].Shape, in[1].Shape, in[2].Shape)
 	}
-	past := 0
-	if pk := optional(in, 4); pk != nil {
-		past = int(pk.Shape[min(2, pk.Rank()-1)])
-	}
+	newKeys := k.s
 	if k, err = withPast(ctx, optional(in, 4), k, "past_key"); err != nil {
 		return nil, err
 	}
+	past := k.s - newKeys
 	if v, err = withPast(ctx, optional(in, 5), v, "past_value"); err != nil {
 		return nil, err
 	}
