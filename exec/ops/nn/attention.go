@@ -145,50 +145,63 @@ func attnBias(ctx *kernel.Context, mask, nonpad *ir.Tensor, out []int64, past in
 	return bias, nil
 }
 
+// attentionInputs reads Q, K and V as heads, checks that they fit, and
+// prepends the past key and value caches; past is the cache length.
+func attentionInputs(ctx *kernel.Context, in []*ir.Tensor) (q, k, v heads, past int, err error) {
+	n := ctx.Node
+	if err = floatInputs(ctx, in[0], in[1], optional(in, 4)); err != nil {
+		return
+	}
+	if err = floatInputs(ctx, in[2], optional(in, 5)); err != nil {
+		return
+	}
+	if in[0].Rank() != in[1].Rank() || in[0].Rank() != in[2].Rank() {
+		err = ctx.Errorf("Q %v, K %v and V %v must have the same rank", in[0].Shape, in[1].Shape, in[2].Shape)
+		return
+	}
+	if q, err = toHeads(ctx, in[0], "Q", n.AttrInt("q_num_heads", 0)); err != nil {
+		return
+	}
+	if k, err = toHeads(ctx, in[1], "K", n.AttrInt("kv_num_heads", 0)); err != nil {
+		return
+	}
+	if v, err = toHeads(ctx, in[2], "V", n.AttrInt("kv_num_heads", 0)); err != nil {
+		return
+	}
+	if k.b != q.b || v.b != q.b || k.d != q.d || v.h != k.h || v.s != k.s || k.h == 0 || q.h%k.h != 0 {
+		err = ctx.Errorf("Q %v, K %v and V %v do not fit together", in[0].Shape, in[1].Shape, in[2].Shape)
+		return
+	}
+	newKeys := k.s
+	if k, err = withPast(ctx, optional(in, 4), k, "past_key"); err != nil {
+		return
+	}
+	if v, err = withPast(ctx, optional(in, 5), v, "past_value"); err != nil {
+		return
+	}
+	if k.s != v.s {
+		err = ctx.Errorf("past_key and past_value hold different lengths")
+	}
+	return q, k, v, k.s - newKeys, err
+}
+
 // attention is Attention (opsets 23 and 24): softmax(scale*Q*K^T, softcapped,
 // plus the mask bias) times V, with grouped-query heads, a key/value cache
 // (past_* in, present_* out) and the optional qk_matmul_output.
 func attention(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
 	n := ctx.Node
-	if err := floatInputs(ctx, in[0], in[1], optional(in, 4)); err != nil {
-		return nil, err
-	}
-	if err := floatInputs(ctx, in[2], optional(in, 5)); err != nil {
-		return nil, err
-	}
-	if in[0].Rank() != in[1].Rank() || in[0].Rank() != in[2].Rank() {
-		return nil, ctx.Errorf("Q %v, K %v and V %v must have the same rank", in[0].Shape, in[1].Shape, in[2].Shape)
-	}
-	q, err := toHeads(ctx, in[0], "Q", n.AttrInt("q_num_heads", 0))
+	q, k, v, past, err := attentionInputs(ctx, in)
 	if err != nil {
 		return nil, err
-	}
-	k, err := toHeads(ctx, in[1], "K", n.AttrInt("kv_num_heads", 0))
-	if err != nil {
-		return nil, err
-	}
-	v, err := toHeads(ctx, in[2], "V", n.AttrInt("kv_num_heads", 0))
-	if err != nil {
-		return nil, err
-	}
-	if k.b != q.b || v.b != q.b || k.d != q.d || v.h != k.h || v.s != k.s || k.h == 0 || q.h%k.h != 0 {
-		return nil, ctx.Errorf("Q %v, K %v and V %v do not fit together", in[0].Shape, in[1].Shape, in[2].Shape)
-	}
-	newKeys := k.s
-	if k, err = withPast(ctx, optional(in, 4), k, "past_key"); err != nil {
-		return nil, err
-	}
-	past := k.s - newKeys
-	if v, err = withPast(ctx, optional(in, 5), v, "past_value"); err != nil {
-		return nil, err
-	}
-	if k.s != v.s {
-		return nil, ctx.Errorf("past_key and past_value hold different lengths")
 	}
 	qkShape := []int64{int64(q.b), int64(q.h), int64(q.s), int64(k.s)}
-	if _, err := ir.NumElements(qkShape); err != nil {
-		return nil, ctx.Errorf("%v", err)
+	y := heads{q.b, q.h, q.s, v.d, nil}
+	for _, s := range [][]int64{qkShape, y.shape()} {
+		if _, err := ir.NumElements(s); err != nil {
+			return nil, ctx.Errorf("%v", err)
+		}
 	}
+	y.v = make([]float64, q.b*q.h*q.s*v.d)
 	bias, err := attnBias(ctx, optional(in, 3), optional(in, 6), qkShape, past)
 	if err != nil {
 		return nil, err
@@ -199,7 +212,6 @@ func attention(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
 	}
 	softcap := float64(n.AttrFloat("softcap", 0))
 	mode := n.AttrInt("qk_matmul_output_mode", 0)
-	y := heads{q.b, q.h, q.s, v.d, make([]float64, q.b*q.h*q.s*v.d)}
 	qk := make([]float64, len(bias))
 	reps := q.h / k.h
 	for b := 0; b < q.b; b++ {

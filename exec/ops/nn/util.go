@@ -32,6 +32,21 @@ func (l lines) each(f func(base, step int)) {
 	}
 }
 
+// apply rewrites vals line by line: f gets a copy of each line's elements
+// and modifies it in place; the result is written back.
+func (l lines) apply(vals []float64, f func(line []float64)) {
+	buf := make([]float64, l.n)
+	l.each(func(base, step int) {
+		for k := range buf {
+			buf[k] = vals[base+k*step]
+		}
+		f(buf)
+		for k, v := range buf {
+			vals[base+k*step] = v
+		}
+	})
+}
+
 // isFloat reports whether t holds one of the float types the float kernels
 // compute in (float32/64, float16, bfloat16).
 func isFloat(t *ir.Tensor) bool {
@@ -107,19 +122,4 @@ func checkRank(ctx *kernel.Context, t *ir.Tensor, what string, min int) error {
 		return ctx.Errorf("%s has shape %v, want rank >= %d", what, t.Shape, min)
 	}
 	return nil
-}
-
-// apply rewrites vals line by line: f gets a copy of each line's elements
-// and modifies it in place; the result is written back.
-func (l lines) apply(vals []float64, f func(line []float64)) {
-	buf := make([]float64, l.n)
-	l.each(func(base, step int) {
-		for k := range buf {
-			buf[k] = vals[base+k*step]
-		}
-		f(buf)
-		for k, v := range buf {
-			vals[base+k*step] = v
-		}
-	})
 }
