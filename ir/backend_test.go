@@ -116,3 +116,39 @@ func compareType(want, got ir.Value) string {
 	}
 	return ""
 }
+
+// TestTextBackendModels prints every conformance model, parses the text
+// back and checks that printing again gives the same text.
+func TestTextBackendModels(t *testing.T) {
+	models := backendModels(t)
+	var failures []string
+	for name, m := range models {
+		text := ir.Print(m.Graph)
+		g, err := ir.Parse(text)
+		if err != nil {
+			if strings.Contains(err.Error(), "elided") {
+				continue
+			}
+			failures = append(failures, name+": "+err.Error())
+			continue
+		}
+		if again := ir.Print(g); again != text {
+			failures = append(failures, name+": text differs after parsing:\n"+firstDiff(text, again))
+		}
+	}
+	sort.Strings(failures)
+	if len(failures) > 0 {
+		t.Errorf("%d of %d models do not round-trip:\n%s", len(failures), len(models), strings.Join(failures, "\n"))
+	}
+}
+
+// firstDiff shows the first line where two texts differ.
+func firstDiff(a, b string) string {
+	al, bl := strings.Split(a, "\n"), strings.Split(b, "\n")
+	for i := range min(len(al), len(bl)) {
+		if al[i] != bl[i] {
+			return "  printed: " + al[i] + "\n  again:   " + bl[i]
+		}
+	}
+	return "  (one text is a prefix of the other)"
+}
