@@ -1,9 +1,6 @@
 package gemm
 
-import (
-	"math"
-	"unsafe"
-)
+import "unsafe"
 
 // maxMR bounds the micro-tile height of every kernel.
 const maxMR = 16
@@ -41,9 +38,3 @@ func kernGo(k int, a, b, c *float32, ldc, acc int) {
 	merge(unsafe.Slice(c, (mr-1)*ldc+nr), ldc, t[:], mr, nr, acc)
 }
 
-// gelu replaces each x by x·(1+erf(x/√2))/2.
-func gelu(x []float32) {
-	for i, v := range x {
-		x[i] = float32(0.5 * float64(v) * (1 + math.Erf(float64(v)*math.Sqrt2/2)))
-	}
-}

@@ -66,3 +66,17 @@ func copyRows16(dst, src []float32, lds, kb int) int {
 	copy16(&dst[0], &src[0], lds, kb)
 	return kb
 }
+
+// geluAsm applies gelu to the longest prefix of x whose length is a
+// multiple of 16 with AVX2 and returns that length; 0 without AVX2.
+func geluAsm(x []float32) int {
+	n := len(x) &^ 15
+	if !fastPack || n == 0 {
+		return 0
+	}
+	geluAVX2(&x[0], n)
+	return n
+}
+
+//go:noescape
+func geluAVX2(x *float32, n int)

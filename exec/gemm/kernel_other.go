@@ -2,7 +2,7 @@
 
 package gemm
 
-// fastPack is false: there are no assembly packing routines here.
+// fastPack is false: there are no assembly packing or GELU routines here.
 var fastPack = false
 
 func bestKernel() *kernel { return goKernel }
@@ -18,3 +18,6 @@ func packT8(dst []float32, ldd int, src []float32, lds, rows, kb int, alpha floa
 // copyRows16 is the fast path of packing 16 columns of B, absent on this
 // architecture.
 func copyRows16(dst, src []float32, lds, kb int) int { return 0 }
+
+// geluAsm is the fast path of gelu, absent on this architecture.
+func geluAsm(x []float32) int { return 0 }
