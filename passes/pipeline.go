@@ -41,7 +41,19 @@ var Pipeline = []Pass{
 	{"constfold", Basic, foldConstants},
 	{"cse", Basic, eliminateCommonSubexpressions},
 	{"late dce", Basic, deadCode},
+	{"fuse layernorm", Extended, runFusion(layerNormFusion)},
+	{"fuse native layernorm", Extended, runFusion(nativeLayerNormFusion)},
+	{"fuse gelu", Extended, runFusion(geluFusion)},
+	{"fuse bias gelu", Extended, runFusion(biasGeluFusion)},
+	{"fuse attention", Extended, runFusion(attentionFusion)},
+	{"fuse linear", Extended, runFusion(linearFusion)},
+	{"fuse skip layernorm", Extended, runFusion(skipLayerNormFusion)},
+	{"fusion dce", Extended, deadCode},
 }
+
+// fusions lists the patterns ExplainFusions checks.
+var fusions = []fusion{layerNormFusion, nativeLayerNormFusion, geluFusion, biasGeluFusion,
+	attentionFusion, linearFusion, skipLayerNormFusion}
 
 // Options control Optimize.
 type Options struct {

@@ -1,0 +1,78 @@
+package passes
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/tfc-project/tfc/exec"
+	"github.com/tfc-project/tfc/golden"
+)
+
+// wantFusions is the number of fused ops each testmodel must end with.
+// GPT-2's causal attention (Where over slices of a mask buffer) and
+// Llama's RMSNorm, rotary and grouped-query attention are not fused yet.
+var wantFusions = map[string]map[string]int{
+	"bert":          {"Attention": 2, "LayerNorm": 1, "SkipLayerNorm": 4, "BiasGelu": 2, "Linear": 10},
+	"vit":           {"LayerNorm": 1, "SkipLayerNorm": 4, "BiasGelu": 2, "Linear": 10},
+	"gpt2":          {"LayerNorm": 2, "SkipLayerNorm": 3, "Gelu": 2},
+	"torch_encoder": {"LayerNorm": 0, "SkipLayerNorm": 4, "Linear": 6},
+}
+
+// TestFusionsOnTestmodels optimizes every testmodel at the Extended level,
+// checks the fused-op counts of wantFusions, and compares the optimized
+// graph's outputs with the PyTorch goldens.
+func TestFusionsOnTestmodels(t *testing.T) {
+	dirs, _ := filepath.Glob("../testmodels/*/model.onnx")
+	if len(dirs) == 0 {
+		t.Skip("no testmodels")
+	}
+	interp := exec.NewInterpreter()
+	tol := golden.Tolerance{Rtol: 1e-3, Atol: 1e-5, MaxRel: 1e-4}
+	for _, path := range dirs {
+		dir := filepath.Dir(path)
+		name := filepath.Base(dir)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, err := golden.LoadCase(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m := c.Model
+			st, err := Optimize(m.Graph, Options{Level: Extended})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]int{}
+			for _, n := range m.Graph.Nodes {
+				if n.Domain != "" {
+					got[n.Op]++
+				}
+			}
+			t.Logf("nodes %d -> %d, fused %v", st.NodesBefore, st.NodesAfter, got)
+			for family, want := range wantFusions {
+				if name != family+"_op13" && name != family+"_op14" && name != family+"_op17" && name != family+"_kv_op13" && name != family+"_kv_op17" {
+					continue
+				}
+				for op, n := range want {
+					if got[op] != n {
+						t.Errorf("fused %s: %d, want %d", op, got[op], n)
+					}
+				}
+			}
+			if name == "bert_op13" && st.NodesAfter*2 > st.NodesBefore {
+				t.Errorf("nodes %d -> %d, want at least halved", st.NodesBefore, st.NodesAfter)
+			}
+			for _, sr := range golden.RunCase(c, interp.Run, tol) {
+				if sr.Err != nil {
+					t.Errorf("%s: %v", sr.Set, sr.Err)
+					continue
+				}
+				for _, o := range sr.Outputs {
+					if !o.Pass {
+						t.Errorf("%s output %q: %s", sr.Set, o.Name, o.Reason)
+					}
+				}
+			}
+		})
+	}
+}

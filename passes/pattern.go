@@ -1,0 +1,215 @@
+package passes
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/tfc-project/tfc/ir"
+)
+
+// A fusion is a pattern as data: the op of its anchor (the node whose
+// outputs the fused node takes over) and a match function that walks up
+// from the anchor through the matcher, cheap conditions first, and either
+// returns the fused node or leaves the matcher's reason for the miss.
+type fusion struct {
+	name   string // the fused op, for counters and explanations
+	anchor string
+	match  func(m *matcher, anchor *ir.Node) *ir.Node
+}
+
+// matcher walks a pattern from its anchor. It records the nodes the
+// pattern covers (removed once the fused node replaces them) and the
+// first reason a condition failed.
+type matcher struct {
+	uses   map[*ir.Value][]*ir.Node
+	nodes  []*ir.Node
+	reason string
+}
+
+// fail records why the pattern does not match and returns nil.
+func (m *matcher) fail(format string, args ...any) *ir.Node {
+	if m.reason == "" {
+		m.reason = fmt.Sprintf(format, args...)
+	}
+	return nil
+}
+
+// parent returns the producer of n's input slot if it is a default-domain
+// node of one of ops, adding it to the covered nodes; otherwise nil, with
+// a reason naming the slot and what was found.
+func (m *matcher) parent(n *ir.Node, slot int, ops ...string) *ir.Node {
+	if n == nil {
+		return nil
+	}
+	v := n.Input(slot)
+	switch {
+	case v == nil:
+		return m.fail("%s input %d is absent", n.Describe(), slot)
+	case v.Producer == nil:
+		return m.fail("%s input %d (%q) is not computed by %v", n.Describe(), slot, v.Name, ops)
+	case v.Producer.Domain != "" || !slices.Contains(ops, v.Producer.Op):
+		return m.fail("%s input %d is %s, want %v", n.Describe(), slot, v.Producer.Describe(), ops)
+	}
+	m.nodes = append(m.nodes, v.Producer)
+	return v.Producer
+}
+
+// either matches a commutative node: it returns the producer of one input
+// that is op, and the other input.
+func (m *matcher) either(n *ir.Node, ops ...string) (*ir.Node, *ir.Value) {
+	return m.eitherIf(n, nil, ops...)
+}
+
+// eitherIf is either with a further condition on the producer (nil: none).
+func (m *matcher) eitherIf(n *ir.Node, cond func(*ir.Node) bool, ops ...string) (*ir.Node, *ir.Value) {
+	if n == nil || len(n.Inputs) != 2 || n.Inputs[0] == nil || n.Inputs[1] == nil {
+		return nil, nil
+	}
+	for slot := range 2 {
+		p := n.Inputs[slot].Producer
+		if p != nil && p.Domain == "" && slices.Contains(ops, p.Op) && (cond == nil || cond(p)) {
+			m.nodes = append(m.nodes, p)
+			return p, n.Inputs[1-slot]
+		}
+	}
+	m.fail("no input of %s is %v", n.Describe(), ops)
+	return nil, nil
+}
+
+// scalar returns the value of a one-element float or int constant.
+func scalar(v *ir.Value) (float64, bool) {
+	if v == nil || v.Const == nil || v.Const.Len() != 1 {
+		return 0, false
+	}
+	return v.Const.Float64s()[0], true
+}
+
+// isScalar reports whether v is a one-element constant near want
+// (relative tolerance 1e-6, for constants rounded to float32).
+func isScalar(v *ir.Value, want float64) bool {
+	x, ok := scalar(v)
+	return ok && math.Abs(x-want) <= 1e-6*math.Abs(want)
+}
+
+// constInts returns the contents of an integer constant.
+func constInts(v *ir.Value) ([]int64, bool) {
+	if v == nil || v.Const == nil || !v.Const.DType.IsInt() || len(v.Const.Shape) > 1 {
+		return nil, false
+	}
+	return v.Const.Int64s(), true
+}
+
+// lastAxis reports whether the reduction of n (axes attribute or, from
+// opset 18, input 1) is over exactly the last axis of its input.
+func lastAxis(n *ir.Node) bool {
+	axes, ok := n.AttrInts("axes")
+	if !ok {
+		axes, ok = constInts(n.Input(1))
+	}
+	if !ok || len(axes) != 1 {
+		return false
+	}
+	r := n.Inputs[0].Shape.Rank()
+	return axes[0] == -1 || (r > 0 && axes[0] == int64(r-1))
+}
+
+// internalUsesOnly reports whether every covered node other than the
+// anchor feeds only covered nodes, except through the outputs the fused
+// node fn takes over (so removing them loses nothing).
+func (m *matcher) internalUsesOnly(g *ir.Graph, anchor, fn *ir.Node) bool {
+	covered := map[*ir.Node]bool{anchor: true}
+	for _, n := range m.nodes {
+		covered[n] = true
+	}
+	for _, n := range m.nodes {
+		for _, o := range n.Outputs {
+			if o == nil || slices.Contains(fn.Outputs, o) {
+				continue
+			}
+			if isGraphOutput(g, o) {
+				m.fail("%s output %q is a graph output", n.Describe(), o.Name)
+				return false
+			}
+			for _, u := range m.uses[o] {
+				if !covered[u] {
+					m.fail("%s output %q is also read by %s", n.Describe(), o.Name, u.Describe())
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+// fusedNode returns a node of tfc's domain that takes over anchor's outputs.
+func fusedNode(op string, anchor *ir.Node, attrs map[string]*ir.Attr, ins ...*ir.Value) *ir.Node {
+	return &ir.Node{Name: anchor.Name + "/" + op, Op: op, Domain: ir.TfcDomain, Version: 1,
+		Inputs: ins, Outputs: anchor.Outputs[:1], Attrs: attrs}
+}
+
+func floatAttr(v float64) *ir.Attr { return &ir.Attr{Kind: ir.AttrFloat, Float: float32(v)} }
+func intAttr(v int64) *ir.Attr     { return &ir.Attr{Kind: ir.AttrInt, Int: v} }
+
+// runFusion returns the pass that applies f wherever it matches, in g and
+// in nested graphs, counting "fused NAME".
+func runFusion(f fusion) func(g *ir.Graph, c Counters) error {
+	return func(g *ir.Graph, c Counters) error {
+		forEachGraph(g, func(sg *ir.Graph) {
+			uses := g.Uses()
+			drop := map[*ir.Node]bool{}
+			for i, n := range sg.Nodes {
+				if drop[n] || n.Domain != "" || n.Op != f.anchor {
+					continue
+				}
+				m := &matcher{uses: uses}
+				fn := f.match(m, n)
+				if fn == nil || !m.internalUsesOnly(sg, n, fn) || anyDropped(m.nodes, drop) {
+					continue
+				}
+				for _, o := range fn.Outputs {
+					if o != nil {
+						o.Producer = fn
+					}
+				}
+				sg.Nodes[i] = fn
+				for _, p := range m.nodes {
+					drop[p] = true
+				}
+				c.Add("fused "+f.name, 1)
+				uses = g.Uses()
+			}
+			removeNodes(sg, drop)
+		})
+		return nil
+	}
+}
+
+func anyDropped(nodes []*ir.Node, drop map[*ir.Node]bool) bool {
+	for _, n := range nodes {
+		if drop[n] {
+			return true
+		}
+	}
+	return false
+}
+
+// ExplainFusions reports, for every anchor of every fusion left in g (run
+// it after Optimize), why the pattern did not match there.
+func ExplainFusions(g *ir.Graph) []string {
+	var out []string
+	uses := g.Uses()
+	for _, f := range fusions {
+		g.Walk(func(sg *ir.Graph, n *ir.Node) {
+			if n.Domain != "" || n.Op != f.anchor {
+				return
+			}
+			m := &matcher{uses: uses}
+			if fn := f.match(m, n); fn != nil && m.internalUsesOnly(sg, n, fn) {
+				m.reason = "matches (the pass is disabled or below the level)"
+			}
+			out = append(out, fmt.Sprintf("%s at %s: %s", f.name, n.Describe(), m.reason))
+		})
+	}
+	return out
+}
