@@ -36,8 +36,8 @@ func modelDirs(t *testing.T) []string {
 	return dirs
 }
 
-func TestGoldenOutputs(t *testing.T) {
-	interp := exec.NewInterpreter()
+// forEachModel runs f on every testmodel in a parallel subtest.
+func forEachModel(t *testing.T, f func(t *testing.T, c *golden.Case)) {
 	for _, dir := range modelDirs(t) {
 		t.Run(dir, func(t *testing.T) {
 			t.Parallel()
@@ -45,54 +45,61 @@ func TestGoldenOutputs(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(c.Sets) < 2 {
-				t.Errorf("%d data sets, want 2 (two batch sizes / sequence lengths)", len(c.Sets))
-			}
-			for _, sr := range golden.RunCase(c, interp.Run, Tolerance) {
-				if sr.Err != nil {
-					t.Errorf("%s: %v", sr.Set, sr.Err)
-					continue
-				}
-				for _, o := range sr.Outputs {
-					t.Logf("%s %s: max abs %.3g, rel %.3g", sr.Set, o.Name, o.MaxAbs, o.MaxRel)
-					if !o.Pass {
-						t.Errorf("%s output %q: %s", sr.Set, o.Name, o.Reason)
-					}
-				}
-			}
+			f(t, c)
 		})
 	}
 }
 
+// worstRel runs every data set of c and returns the largest relative error
+// over all outputs; a run that fails is fatal.
+func worstRel(t *testing.T, c *golden.Case, run golden.RunFunc) float64 {
+	worst := 0.0
+	for _, sr := range golden.RunCase(c, run, Tolerance) {
+		if sr.Err != nil {
+			t.Fatalf("%s: %v", sr.Set, sr.Err)
+		}
+		for _, o := range sr.Outputs {
+			worst = max(worst, o.MaxRel)
+		}
+	}
+	return worst
+}
+
+func TestGoldenOutputs(t *testing.T) {
+	interp := exec.NewInterpreter()
+	forEachModel(t, func(t *testing.T, c *golden.Case) {
+		if len(c.Sets) < 2 {
+			t.Errorf("%d data sets, want 2 (two batch sizes / sequence lengths)", len(c.Sets))
+		}
+		for _, sr := range golden.RunCase(c, interp.Run, Tolerance) {
+			if sr.Err != nil {
+				t.Errorf("%s: %v", sr.Set, sr.Err)
+				continue
+			}
+			for _, o := range sr.Outputs {
+				t.Logf("%s %s: max abs %.3g, rel %.3g", sr.Set, o.Name, o.MaxAbs, o.MaxRel)
+				if !o.Pass {
+					t.Errorf("%s output %q: %s", sr.Set, o.Name, o.Reason)
+				}
+			}
+		}
+	})
+}
+
 // TestBrokenAttentionMissesGoldens proves the goldens are sensitive to
-// attention: with Softmax replaced by uniform weights, every model that has
-// attention must miss its goldens by far more than the tolerance.
+// attention: with Softmax replaced by uniform weights, every model must
+// miss its goldens by far more than the tolerance.
 func TestBrokenAttentionMissesGoldens(t *testing.T) {
 	kernels := exec.ReferenceKernels()
 	kernels["Softmax"] = kernel.Single(uniformSoftmax)
 	broken := exec.NewInterpreterWith(kernels)
-	for _, dir := range modelDirs(t) {
-		t.Run(dir, func(t *testing.T) {
-			t.Parallel()
-			c, err := golden.LoadCase(dir)
-			if err != nil {
-				t.Fatal(err)
-			}
-			worst := 0.0
-			for _, sr := range golden.RunCase(c, broken.Run, Tolerance) {
-				if sr.Err != nil {
-					t.Fatalf("%s: %v", sr.Set, sr.Err)
-				}
-				for _, o := range sr.Outputs {
-					worst = max(worst, o.MaxRel)
-				}
-			}
-			t.Logf("relative error with uniform attention: %.3g", worst)
-			if worst < 100*Tolerance.MaxRel {
-				t.Errorf("uniform attention misses the goldens by only %.3g (tolerance %g): attention barely matters in this model", worst, Tolerance.MaxRel)
-			}
-		})
-	}
+	forEachModel(t, func(t *testing.T, c *golden.Case) {
+		worst := worstRel(t, c, broken.Run)
+		t.Logf("relative error with uniform attention: %.3g", worst)
+		if worst < 100*Tolerance.MaxRel {
+			t.Errorf("uniform attention misses the goldens by only %.3g (tolerance %g): attention barely matters in this model", worst, Tolerance.MaxRel)
+		}
+	})
 }
 
 // uniformSoftmax is a broken Softmax: every position gets the same weight.
@@ -124,7 +131,7 @@ func TestIgnoredMaskMissesGoldens(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		worst, masked := 0.0, false
+		masked := false
 		for _, ds := range c.Sets {
 			for name, t0 := range ds.Inputs {
 				attend, ok := paddingMasks[name]
@@ -145,14 +152,7 @@ func TestIgnoredMaskMissesGoldens(t *testing.T) {
 			continue
 		}
 		tested++
-		for _, sr := range golden.RunCase(c, interp.Run, Tolerance) {
-			if sr.Err != nil {
-				t.Fatalf("%s %s: %v", dir, sr.Set, sr.Err)
-			}
-			for _, o := range sr.Outputs {
-				worst = max(worst, o.MaxRel)
-			}
-		}
+		worst := worstRel(t, c, interp.Run)
 		t.Logf("%s: relative error with the padding mask ignored: %.3g", dir, worst)
 		if worst < 100*Tolerance.MaxRel {
 			t.Errorf("%s: ignoring the mask misses the goldens by only %.3g", dir, worst)
