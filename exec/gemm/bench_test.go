@@ -79,3 +79,25 @@ func BenchmarkAttention(b *testing.B) {
 		})
 	})
 }
+
+// BenchmarkGELU measures the GELU epilogue alone, portable and (where the
+// CPU has it) assembly.
+func BenchmarkGELU(b *testing.B) {
+	saved := fastPack
+	defer func() { fastPack = saved }()
+	src := make([]float32, 4096)
+	for i := range src {
+		src[i] = float32(i-2048) / 500
+	}
+	x := make([]float32, len(src))
+	for _, fast := range []bool{false, saved} {
+		fastPack = fast
+		b.Run(fmt.Sprintf("fast=%v", fast), func(b *testing.B) {
+			for b.Loop() {
+				copy(x, src)
+				gelu(x)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(x)), "ns/elem")
+		})
+	}
+}

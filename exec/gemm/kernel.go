@@ -37,4 +37,3 @@ func kernGo(k int, a, b, c *float32, ldc, acc int) {
 	}
 	merge(unsafe.Slice(c, (mr-1)*ldc+nr), ldc, t[:], mr, nr, acc)
 }
-
