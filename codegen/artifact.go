@@ -1,0 +1,405 @@
+package codegen
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"sort"
+	"unsafe"
+
+	"github.com/tfc-project/tfc/ir"
+)
+
+// Magic starts every .tfc file.
+const Magic = "TFCMODEL"
+
+// FormatVersion is the version of the .tfc format this package writes
+// and the only one it reads.
+const FormatVersion = 1
+
+// headerSize is the size of the fixed header (see FORMAT.md).
+const headerSize = 64
+
+// Write writes p as a .tfc artifact (see FORMAT.md).
+func Write(w io.Writer, p *Plan) error {
+	if !littleEndian() {
+		return errors.New("tfc artifact: writing needs a little-endian machine")
+	}
+	e := &encoder{ids: map[*ir.Value]int{}}
+	e.collect(p.Graph)
+	e.values()
+	e.graph(p.Graph, true)
+	e.str(p.Interpreted)
+	e.uint(uint64(len(p.Steps)))
+	for _, s := range p.Steps {
+		e.str(s.Kernel)
+	}
+	if m := p.Memory; m != nil {
+		e.uint(1)
+		for _, n := range []int64{m.ArenaBytes, m.NaiveBytes, m.LowerBound, int64(m.Views), int64(m.InPlace)} {
+			e.int(n)
+		}
+		e.uint(uint64(len(m.Offsets)))
+		for i := range m.Offsets {
+			e.int(m.Offsets[i])
+			e.int(m.Bytes[i])
+		}
+	} else {
+		e.uint(0)
+	}
+	meta := e.buf.Bytes()
+	// Body: meta length, meta, padding, weights.
+	var body bytes.Buffer
+	binary.Write(&body, binary.LittleEndian, uint64(len(meta)))
+	body.Write(meta)
+	pad(&body, headerSize)
+	body.Write(e.weights.Bytes())
+	var h [headerSize]byte
+	copy(h[:], Magic)
+	binary.LittleEndian.PutUint32(h[8:], FormatVersion)
+	binary.LittleEndian.PutUint32(h[12:], headerSize)
+	binary.LittleEndian.PutUint64(h[16:], uint64(body.Len()))
+	sum := sha256.Sum256(body.Bytes())
+	copy(h[24:56], sum[:])
+	if _, err := w.Write(h[:]); err != nil {
+		return err
+	}
+	_, err := w.Write(body.Bytes())
+	return err
+}
+
+// pad appends zeros to b until its length (plus the header before it) is
+// a multiple of Alignment.
+func pad(b *bytes.Buffer, before int) {
+	for (before+b.Len())%Alignment != 0 {
+		b.WriteByte(0)
+	}
+}
+
+// ReadFile reads a .tfc artifact from path.
+func ReadFile(path string) (*Plan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > math.MaxInt32*int64(16) {
+		return nil, fmt.Errorf("%s: file too large (%d bytes)", path, st.Size())
+	}
+	buf := AlignedBytes(st.Size())
+	if _, err := io.ReadFull(f, buf); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	p, err := Read(buf)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return p, nil
+}
+
+// Read decodes a .tfc artifact held in data. Weights are used in place
+// when data is 64-byte aligned (as ReadFile makes it), copied otherwise;
+// data must not change afterwards. A file that is truncated, tampered
+// with, of another version or not a .tfc file at all is an error.
+func Read(data []byte) (p *Plan, err error) {
+	if !littleEndian() {
+		return nil, errors.New("tfc artifact: reading needs a little-endian machine")
+	}
+	if len(data) < headerSize || string(data[:8]) != Magic {
+		return nil, errors.New("not a tfc artifact (bad magic)")
+	}
+	if v := binary.LittleEndian.Uint32(data[8:]); v != FormatVersion {
+		return nil, fmt.Errorf("tfc artifact format version %d, this build reads only version %d: recompile the model", v, FormatVersion)
+	}
+	if hs := binary.LittleEndian.Uint32(data[12:]); hs != headerSize {
+		return nil, fmt.Errorf("tfc artifact: header size %d, want %d", hs, headerSize)
+	}
+	n := binary.LittleEndian.Uint64(data[16:])
+	if n != uint64(len(data)-headerSize) {
+		return nil, fmt.Errorf("tfc artifact: body of %d bytes, header says %d (truncated or extended file)", len(data)-headerSize, n)
+	}
+	body := data[headerSize:]
+	if sum := sha256.Sum256(body); !bytes.Equal(sum[:], data[24:56]) {
+		return nil, errors.New("tfc artifact: checksum mismatch (corrupted or tampered file)")
+	}
+	if len(body) < 8 {
+		return nil, errors.New("tfc artifact: body too short")
+	}
+	metaLen := binary.LittleEndian.Uint64(body)
+	if metaLen > uint64(len(body)-8) {
+		return nil, errors.New("tfc artifact: metadata runs past the end")
+	}
+	weightsAt := headerSize + 8 + int(metaLen)
+	weightsAt += (Alignment - weightsAt%Alignment) % Alignment
+	if weightsAt > len(data) {
+		return nil, errors.New("tfc artifact: weights section runs past the end")
+	}
+	d := &decoder{b: body[8 : 8+metaLen], weights: data[weightsAt:], inPlace: uintptr(unsafe.Pointer(unsafe.SliceData(data)))%Alignment == 0}
+	defer func() {
+		if r := recover(); r != nil { // a decoder bug must not crash the caller
+			p, err = nil, fmt.Errorf("tfc artifact: %v", r)
+		}
+	}()
+	return d.plan()
+}
+
+func littleEndian() bool {
+	x := uint16(1)
+	return *(*byte)(unsafe.Pointer(&x)) == 1
+}
+
+// encoder writes the metadata; weights go to their own buffer.
+type encoder struct {
+	buf     bytes.Buffer
+	weights bytes.Buffer
+	ids     map[*ir.Value]int
+	order   []*ir.Value
+}
+
+func (e *encoder) uint(v uint64) { e.buf.Write(binary.AppendUvarint(nil, v)) }
+func (e *encoder) int(v int64)   { e.buf.Write(binary.AppendVarint(nil, v)) }
+func (e *encoder) str(s string)  { e.uint(uint64(len(s))); e.buf.WriteString(s) }
+func (e *encoder) f32(f float32) { e.uint(uint64(math.Float32bits(f))) }
+
+// ref writes a value reference: 0 for nil, id+1 otherwise.
+func (e *encoder) ref(v *ir.Value) {
+	if v == nil {
+		e.uint(0)
+		return
+	}
+	e.uint(uint64(e.ids[v] + 1))
+}
+
+// collect numbers every value of g and its nested graphs; the top-level
+// values come first, in the order of Values.
+func (e *encoder) collect(g *ir.Graph) {
+	add := func(v *ir.Value) {
+		if _, ok := e.ids[v]; v != nil && !ok {
+			e.ids[v] = len(e.order)
+			e.order = append(e.order, v)
+		}
+	}
+	for _, v := range Values(g) {
+		add(v)
+	}
+	var visit func(g *ir.Graph)
+	visit = func(g *ir.Graph) {
+		for _, v := range g.Inputs {
+			add(v)
+		}
+		for _, v := range g.Initializers {
+			add(v)
+		}
+		for _, n := range g.Nodes {
+			for _, v := range n.Inputs {
+				add(v)
+			}
+			for _, v := range n.Outputs {
+				add(v)
+			}
+			for _, name := range attrNames(n) {
+				a := n.Attrs[name]
+				for _, sg := range subgraphs(a) {
+					visit(sg)
+				}
+			}
+		}
+		for _, v := range g.Outputs {
+			add(v)
+		}
+	}
+	visit(g)
+}
+
+// values writes the value table; constants' data go to the weights.
+func (e *encoder) values() {
+	e.uint(uint64(len(e.order)))
+	for _, v := range e.order {
+		e.valueType(v)
+		if v.Const == nil {
+			e.uint(0)
+			continue
+		}
+		e.uint(1)
+		e.weight(v.Const)
+	}
+}
+
+// valueType writes a value's name, dtype, kind and shape.
+func (e *encoder) valueType(v *ir.Value) {
+	e.str(v.Name)
+	e.int(int64(v.DType))
+	e.int(int64(v.Kind))
+	if !v.Shape.Ranked {
+		e.uint(0)
+		return
+	}
+	e.uint(uint64(len(v.Shape.Dims)) + 1)
+	for _, d := range v.Shape.Dims {
+		e.int(d.Size)
+		e.str(d.Param)
+	}
+}
+
+// weight places t's data, 64-byte aligned, in the weights section.
+func (e *encoder) weight(t *ir.Tensor) {
+	e.int(int64(t.DType))
+	e.shape(t.Shape)
+	if t.DType == ir.String {
+		e.uint(1)
+		e.strings(t.Data.([]string))
+		return
+	}
+	e.uint(0)
+	pad(&e.weights, 0)
+	e.uint(uint64(e.weights.Len()))
+	e.weights.Write(Raw(t.Data))
+}
+
+// tensor writes a small tensor (an attribute) inline.
+func (e *encoder) tensor(t *ir.Tensor) {
+	if t == nil {
+		e.uint(0)
+		return
+	}
+	e.uint(1)
+	e.int(int64(t.DType))
+	e.shape(t.Shape)
+	if t.DType == ir.String {
+		e.strings(t.Data.([]string))
+		return
+	}
+	b := Raw(t.Data)
+	e.uint(uint64(len(b)))
+	e.buf.Write(b)
+}
+
+func (e *encoder) shape(s []int64) {
+	e.uint(uint64(len(s)))
+	for _, d := range s {
+		e.int(d)
+	}
+}
+
+func (e *encoder) strings(ss []string) {
+	e.uint(uint64(len(ss)))
+	for _, s := range ss {
+		e.str(s)
+	}
+}
+
+func (e *encoder) refs(vs []*ir.Value) {
+	e.uint(uint64(len(vs)))
+	for _, v := range vs {
+		e.ref(v)
+	}
+}
+
+// graph writes g: the top level also carries its opsets and doc.
+func (e *encoder) graph(g *ir.Graph, top bool) {
+	e.str(g.Name)
+	if top {
+		e.str(g.Doc)
+		domains := make([]string, 0, len(g.Opsets))
+		for d := range g.Opsets {
+			domains = append(domains, d)
+		}
+		sort.Strings(domains)
+		e.uint(uint64(len(domains)))
+		for _, d := range domains {
+			e.str(d)
+			e.int(g.Opsets[d])
+		}
+	}
+	e.refs(g.Inputs)
+	e.refs(g.Outputs)
+	e.refs(g.Initializers)
+	e.uint(uint64(len(g.Nodes)))
+	for _, n := range g.Nodes {
+		e.str(n.Name)
+		e.str(n.Op)
+		e.str(n.Domain)
+		e.int(n.Version)
+		e.refs(n.Inputs)
+		e.refs(n.Outputs)
+		names := attrNames(n)
+		e.uint(uint64(len(names)))
+		for _, name := range names {
+			e.str(name)
+			e.attr(n.Attrs[name])
+		}
+	}
+}
+
+// attr writes every field of an attribute.
+func (e *encoder) attr(a *ir.Attr) {
+	e.int(int64(a.Kind))
+	e.f32(a.Float)
+	e.int(a.Int)
+	e.str(a.String)
+	e.tensor(a.Tensor)
+	e.uint(uint64(len(a.Floats)))
+	for _, f := range a.Floats {
+		e.f32(f)
+	}
+	e.shape(a.Ints)
+	e.strings(a.Strings)
+	e.uint(uint64(len(a.Tensors)))
+	for _, t := range a.Tensors {
+		e.tensor(t)
+	}
+	e.optGraph(a.Graph)
+	e.uint(uint64(len(a.Graphs)))
+	for _, g := range a.Graphs {
+		e.optGraph(g)
+	}
+	e.typeValue(a.Type)
+	e.uint(uint64(len(a.Types)))
+	for _, t := range a.Types {
+		e.typeValue(t)
+	}
+}
+
+func (e *encoder) optGraph(g *ir.Graph) {
+	if g == nil {
+		e.uint(0)
+		return
+	}
+	e.uint(1)
+	e.graph(g, false)
+}
+
+func (e *encoder) typeValue(v *ir.Value) {
+	if v == nil {
+		e.uint(0)
+		return
+	}
+	e.uint(1)
+	e.valueType(v)
+}
+
+func attrNames(n *ir.Node) []string {
+	names := make([]string, 0, len(n.Attrs))
+	for k := range n.Attrs {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
+}
+
+func subgraphs(a *ir.Attr) []*ir.Graph {
+	gs := append([]*ir.Graph{}, a.Graphs...)
+	if a.Graph != nil {
+		gs = append(gs, a.Graph)
+	}
+	return gs
+}

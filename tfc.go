@@ -1,0 +1,130 @@
+// Package tfc compiles ONNX models and runs them.
+//
+// A model is compiled once, with `tfc compile model.onnx -o model.tfc` or
+// with Compile, and loaded with Load; each goroutine that runs it opens
+// its own Session. Sessions of one Model share its weights and each owns
+// an arena for the intermediate tensors:
+//
+//	m, err := tfc.Load("model.tfc")
+//	sess := m.NewSession()
+//	out, err := sess.Run(inputs)
+package tfc
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+
+	"github.com/tfc-project/tfc/codegen"
+	"github.com/tfc-project/tfc/exec/plan"
+	"github.com/tfc-project/tfc/importer"
+	"github.com/tfc-project/tfc/ir"
+	"github.com/tfc-project/tfc/passes"
+)
+
+// Model is a compiled model, ready to run.
+type Model struct {
+	exe *plan.Executor
+}
+
+// CompileOptions control Compile.
+type CompileOptions struct {
+	// Level is the optimization level; the zero value means passes.Extended.
+	Level passes.Level
+	// Disable names optimizer passes to skip.
+	Disable []string
+	// Shapes fixes input shapes by input name (`--shape input_ids=1x128`).
+	Shapes map[string][]int64
+	// Progress, when set, is told each phase as it starts
+	// ("loading", "passes", "lowering", "writing").
+	Progress func(phase string)
+}
+
+// Compile loads an ONNX file, optimizes and lowers it.
+func Compile(path string, opts CompileOptions) (*Model, error) {
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(string) {}
+	}
+	progress("loading")
+	m, err := importer.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return CompileGraph(m.Graph, opts)
+}
+
+// CompileGraph optimizes and lowers an imported graph, which the model
+// owns afterwards.
+func CompileGraph(g *ir.Graph, opts CompileOptions) (*Model, error) {
+	progress := opts.Progress
+	if progress == nil {
+		progress = func(string) {}
+	}
+	level := opts.Level
+	if level == passes.None {
+		level = passes.Extended
+	}
+	progress("passes")
+	if _, err := passes.Optimize(g, passes.Options{Level: level, Disable: opts.Disable}); err != nil {
+		return nil, err
+	}
+	progress("lowering")
+	p, err := codegen.Lower(g, codegen.Options{Target: plan.Target{}, Shapes: opts.Shapes})
+	if err != nil {
+		return nil, err
+	}
+	return FromPlan(p)
+}
+
+// FromPlan returns a model running p.
+func FromPlan(p *codegen.Plan) (*Model, error) {
+	exe, err := plan.New(p)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{exe: exe}, nil
+}
+
+// Plan returns the model's compiled plan.
+func (m *Model) Plan() *codegen.Plan { return m.exe.Plan() }
+
+// MemoryStats returns the memory plan of the input shapes the model ran at
+// most recently (nil before any run): arena, naive sum and lower bound.
+func (m *Model) MemoryStats() *codegen.MemPlan { return m.exe.Stats() }
+
+// Load reads a .tfc artifact, or compiles an .onnx file in memory.
+func Load(path string) (*Model, error) {
+	if strings.EqualFold(strings.TrimPrefix(pathExt(path), "."), "onnx") {
+		return Compile(path, CompileOptions{})
+	}
+	p, err := codegen.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return FromPlan(p)
+}
+
+// Save writes the model as a .tfc artifact to path.
+func (m *Model) Save(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if err := m.Write(f); err != nil {
+		f.Close()
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return f.Close()
+}
+
+// Write writes the model as a .tfc artifact to w.
+func (m *Model) Write(w io.Writer) error { return codegen.Write(w, m.exe.Plan()) }
+
+func pathExt(path string) string {
+	if i := strings.LastIndexByte(path, '.'); i >= 0 && !strings.ContainsRune(path[i:], os.PathSeparator) {
+		return path[i:]
+	}
+	return ""
+}
