@@ -6,6 +6,7 @@ import (
 
 	"github.com/tfc-project/tfc/exec"
 	"github.com/tfc-project/tfc/golden"
+	"github.com/tfc-project/tfc/ir"
 )
 
 // wantFusions is the number of fused ops each testmodel must end with.
@@ -38,7 +39,7 @@ func TestFusionsOnTestmodels(t *testing.T) {
 				t.Fatal(err)
 			}
 			m := c.Model
-			st, err := Optimize(m.Graph, Options{Level: Extended})
+			st, err := Optimize(m.Graph, Options{Level: Extended, Verify: ir.Verify})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,8 @@
 package passes
 
 import (
+	"fmt"
+
 	"github.com/tfc-project/tfc/ir"
 )
 
@@ -32,6 +34,13 @@ func foldShapeArithmetic(g *ir.Graph, c Counters) error {
 	if err := ir.InferShapes(g); err != nil {
 		c.Add("shape inference errors", 1)
 	}
+	folded := 0
+	addConst := func(sg *ir.Graph, name string, t *ir.Tensor) *ir.Value {
+		folded++
+		v := &ir.Value{Name: fmt.Sprintf("%s_%d", name, folded), DType: t.DType, Shape: ir.ShapeOf(t.Shape...), Const: t}
+		sg.Initializers = append(sg.Initializers, v)
+		return v
+	}
 	forEachGraph(g, func(sg *ir.Graph) {
 		vals := map[*ir.Value]*shapeVal{}
 		for _, n := range sg.Nodes {
@@ -61,13 +70,6 @@ func foldShapeArithmetic(g *ir.Graph, c Counters) error {
 		}
 	})
 	return nil
-}
-
-// addConst adds a constant value to g and returns it.
-func addConst(g *ir.Graph, name string, t *ir.Tensor) *ir.Value {
-	v := &ir.Value{Name: name, DType: t.DType, Shape: ir.ShapeOf(t.Shape...), Const: t}
-	g.Initializers = append(g.Initializers, v)
-	return v
 }
 
 // constOf returns sv as a constant tensor when every element is known.

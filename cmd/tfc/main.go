@@ -65,6 +65,7 @@ var commands map[string]command
 
 func init() {
 	commands = map[string]command{
+		"compile": {compileUsage, cmdCompile},
 		"run":     {runUsage, cmdRun},
 		"test":    {testUsage, cmdTest},
 		"inspect": {inspectUsage, cmdInspect},
