@@ -196,10 +196,8 @@ func attention(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
 	}
 	qkShape := []int64{int64(q.b), int64(q.h), int64(q.s), int64(k.s)}
 	y := heads{q.b, q.h, q.s, v.d, nil}
-	for _, s := range [][]int64{qkShape, y.shape()} {
-		if _, err := ir.NumElements(s); err != nil {
-			return nil, ctx.Errorf("%v", err)
-		}
+	if err := checkSizes(ctx, qkShape, y.shape()); err != nil {
+		return nil, err
 	}
 	y.v = make([]float64, q.b*q.h*q.s*v.d)
 	bias, err := attnBias(ctx, optional(in, 3), optional(in, 6), qkShape, past)

@@ -47,8 +47,8 @@ func convolve(ctx *kernel.Context, xs []int64, x []float64, ws []int64, w, bias 
 		return nil, nil, ctx.Errorf("%v", err)
 	}
 	out := append([]int64{xs[0], m}, g.from...)
-	if _, err := ir.NumElements(out); err != nil {
-		return nil, nil, ctx.Errorf("%v", err)
+	if err := checkSizes(ctx, out); err != nil {
+		return nil, nil, err
 	}
 	if bias != nil && int64(len(bias)) != m {
 		return nil, nil, ctx.Errorf("B has %d elements, want %d", len(bias), m)
@@ -203,8 +203,8 @@ func convTranspose(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 		return nil, ctx.Errorf("%v", err)
 	}
 	out := append([]int64{xt.Shape[0], m}, g.to...)
-	if _, err := ir.NumElements(out); err != nil {
-		return nil, ctx.Errorf("%v", err)
+	if err := checkSizes(ctx, out); err != nil {
+		return nil, err
 	}
 	x, w := xt.Float64s(), wt.Float64s()
 	c, cg, mg := int(xt.Shape[1]), int(xt.Shape[1]/group), int(m/group)

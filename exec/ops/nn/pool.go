@@ -37,8 +37,8 @@ func poolOf(ctx *kernel.Context, x *ir.Tensor) (*pooling, error) {
 	p := &pooling{out: append([]int64{x.Shape[0], x.Shape[1]}, g.from...), taps: taps,
 		planes: int(x.Shape[0] * x.Shape[1]), inN: int(kernel.Product(x.Shape, 2, x.Rank())),
 		outN: int(kernel.Product(g.from, 0, len(g.from))), kern: int(kernel.Product(k, 0, len(k)))}
-	if _, err := ir.NumElements(p.out); err != nil {
-		return nil, ctx.Errorf("%v", err)
+	if err := checkSizes(ctx, p.out); err != nil {
+		return nil, err
 	}
 	return p, nil
 }

@@ -42,7 +42,7 @@ func TestNoPanics(t *testing.T) {
 		attrs("is_causal", 1, "training_mode", 1, "output_dtype", 99, "precision", 3, "auto_pad", "BOGUS"),
 	}
 	for key := range r {
-		for _, version := range []int64{1, 11, 13, 18, 21, 24} {
+		for _, version := range []int64{1, 13, 21} {
 			for _, a := range attrSets {
 				for _, in := range inputs {
 					_, err := tryOp(key, version, a, 3, in...)

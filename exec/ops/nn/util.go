@@ -123,3 +123,13 @@ func checkRank(ctx *kernel.Context, t *ir.Tensor, what string, min int) error {
 	}
 	return nil
 }
+
+// checkSizes refuses shapes with more than ir.MaxElements elements.
+func checkSizes(ctx *kernel.Context, shapes ...[]int64) error {
+	for _, s := range shapes {
+		if _, err := ir.NumElements(s); err != nil {
+			return ctx.Errorf("%v", err)
+		}
+	}
+	return nil
+}
