@@ -152,3 +152,18 @@ func firstDiff(a, b string) string {
 	}
 	return "  (one text is a prefix of the other)"
 }
+
+// TestVerifyBackendModels checks that every conformance model passes Verify.
+func TestVerifyBackendModels(t *testing.T) {
+	models := backendModels(t)
+	var failures []string
+	for name, m := range models {
+		if err := ir.Verify(m.Graph); err != nil {
+			failures = append(failures, name+": "+err.Error())
+		}
+	}
+	sort.Strings(failures)
+	if len(failures) > 0 {
+		t.Errorf("%d of %d models fail Verify:\n%s", len(failures), len(models), strings.Join(failures, "\n"))
+	}
+}
