@@ -99,3 +99,23 @@ func TestMaxUnpool(t *testing.T) {
 	check(t, "output_shape", got, ir.Float32, shape(1, 1, 5), 0, 5, 6, 0, 0)
 	fails(t, "index out of range", "MaxUnpool", 11, k2s2, x, tensor(ir.Int64, shape(1, 1, 2), 1, 4))
 }
+
+func TestDeformConv(t *testing.T) {
+	x := f32(shape(1, 1, 3, 3), 0, 1, 2, 3, 4, 5, 6, 7, 8)
+	w := f32(shape(1, 1, 2, 2), 1, 1, 1, 1)
+	zero := f32(shape(1, 8, 2, 2))
+	check(t, "zero offsets", runOp(t, "DeformConv", 19, nil, 1, x, w, zero)[0], ir.Float32, shape(1, 1, 2, 2), 8, 12, 20, 24)
+	// Tap (0, 0) of output (0, 0) moves down by half a row: it reads
+	// halfway between x[0][0] = 0 and x[1][0] = 3.
+	shifted := f32(shape(1, 8, 2, 2))
+	shifted.Data.([]float32)[0] = 0.5
+	check(t, "offset", runOp(t, "DeformConv", 19, nil, 1, x, w, shifted)[0], ir.Float32, shape(1, 1, 2, 2), 9.5, 12, 20, 24)
+	mask := f32(shape(1, 4, 2, 2), 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5)
+	check(t, "mask and bias", runOp(t, "DeformConv", 19, nil, 1, x, w, zero, f32(shape(1), 1), mask)[0], ir.Float32, shape(1, 1, 2, 2), 5, 7, 11, 13)
+	// Moving tap (1, 1) of output (0, 0) (offset channel 6) five rows up,
+	// off the input, drops its x[1][1] = 4.
+	far := f32(shape(1, 8, 2, 2))
+	far.Data.([]float32)[6*4] = -5
+	check(t, "off the input", runOp(t, "DeformConv", 19, nil, 1, x, w, far)[0], ir.Float32, shape(1, 1, 2, 2), 4, 12, 20, 24)
+	fails(t, "offset shape", "DeformConv", 19, nil, x, w, f32(shape(1, 4, 2, 2)))
+}

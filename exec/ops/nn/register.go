@@ -25,6 +25,7 @@ var kernels = []struct {
 	{"QLinearConv", 8, kernel.Single(qLinearConv)},
 	{"ConvTranspose", 2, kernel.Single(convTranspose)},
 	{"CausalConvWithState", 2, causalConvWithState},
+	{"DeformConv", 3, kernel.Single(deformConv)},
 	{"MaxPool", 1, maxPool},
 	{"MaxUnpool", 2, kernel.Single(maxUnpool)},
 	{"AveragePool", 1, pooled(averageFold)},
