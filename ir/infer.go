@@ -148,7 +148,7 @@ func mergeType(n *Node, v *Value, t vtype) error {
 			v.DType = t.DType
 		case t.DType:
 		default:
-			return fmt.Errorf("%s: output %q is declared %v but infers as %v", n.Describe(), v.Name, v.DType, t.DType)
+			return fmt.Errorf("%s: output %s is declared %v but infers as %v", n.Describe(), valueName(v), v.DType, t.DType)
 		}
 	}
 	if !t.Shape.Ranked {
@@ -159,14 +159,14 @@ func mergeType(n *Node, v *Value, t vtype) error {
 		return nil
 	}
 	if len(v.Shape.Dims) != len(t.Shape.Dims) {
-		return fmt.Errorf("%s: output %q is declared %v but infers as %v", n.Describe(), v.Name, v.Shape, t.Shape)
+		return fmt.Errorf("%s: output %s is declared %v but infers as %v", n.Describe(), valueName(v), v.Shape, t.Shape)
 	}
 	dims := append([]Dim{}, v.Shape.Dims...)
 	for i, d := range dims {
 		td := t.Shape.Dims[i]
 		switch {
 		case d.Known() && td.Known() && d.Size != td.Size:
-			return fmt.Errorf("%s: output %q is declared %v but infers as %v", n.Describe(), v.Name, v.Shape, t.Shape)
+			return fmt.Errorf("%s: output %s is declared %v but infers as %v", n.Describe(), valueName(v), v.Shape, t.Shape)
 		case !d.Known() && td.Known(), d == UnknownDim && td.Param != "":
 			dims[i] = td
 		}
