@@ -5,22 +5,27 @@ import "golang.org/x/sys/cpu"
 // avx2Kernel is the 6×16 AVX2+FMA kernel: 12 ymm accumulators.
 var avx2Kernel = &kernel{name: "avx2", mr: 6, fn: kernAVX2}
 
-var hasAVX2 = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+// avx512Kernel is the 16×16 AVX-512 kernel: 16 zmm accumulators, A
+// broadcast from memory by the FMAs.
+var avx512Kernel = &kernel{name: "avx512", mr: 16, fn: kernAVX512}
+
+var (
+	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+	hasAVX512 = cpu.X86.HasAVX512F && hasAVX2
+)
 
 // fastPack enables the AVX2 packing routines; tests turn it off to cover
 // the portable ones.
 var fastPack = hasAVX2
 
-func bestKernel() *kernel {
-	if hasAVX2 {
-		return avx2Kernel
-	}
-	return goKernel
-}
+func bestKernel() *kernel { return kernels()[0] }
 
-// kernels lists the kernels this CPU can run.
+// kernels lists the kernels this CPU can run, best first.
 func kernels() []*kernel {
-	if hasAVX2 {
+	switch {
+	case hasAVX512:
+		return []*kernel{avx512Kernel, avx2Kernel, goKernel}
+	case hasAVX2:
 		return []*kernel{avx2Kernel, goKernel}
 	}
 	return []*kernel{goKernel}
@@ -28,6 +33,9 @@ func kernels() []*kernel {
 
 //go:noescape
 func kernAVX2(k int, a, b, c *float32, ldc, acc int)
+
+//go:noescape
+func kernAVX512(k int, a, b, c *float32, ldc, acc int)
 
 // peakFMA runs n iterations of 12 independent 8-wide FMAs (192 flops each).
 //

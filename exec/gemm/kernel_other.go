@@ -7,7 +7,7 @@ var fastPack = false
 
 func bestKernel() *kernel { return goKernel }
 
-// kernels lists the kernels this CPU can run.
+// kernels lists the kernels this CPU can run, best first.
 func kernels() []*kernel { return []*kernel{goKernel} }
 
 // packT8 is the fast path of packT, absent on this architecture.

@@ -94,11 +94,7 @@ func packB(dst []float32, trans bool, b []float32, ldb, p0, kb, j0, nb int) {
 		j := j0 + jp
 		switch {
 		case trans:
-			h := min(w, 8)
-			packT(panel, nr, b[j*ldb+p0:], ldb, h, kb, 1)
-			if w > 8 {
-				packT(panel[8:], nr, b[(j+8)*ldb+p0:], ldb, w-8, kb, 1)
-			}
+			packT(panel, nr, b[j*ldb+p0:], ldb, w, kb, 1)
 			if w < nr {
 				for p := range kb {
 					clear(panel[p*nr+w : (p+1)*nr])
@@ -152,10 +148,14 @@ func packA(dst []float32, trans bool, a []float32, lda, i0, mb, p0, kb, mr int, 
 // packT transposes: it stores alpha·src[r·lds+p] at dst[p·ldd+r] for
 // r < rows and p < kb.
 func packT(dst []float32, ldd int, src []float32, lds, rows, kb int, alpha float32) {
-	done := packT8(dst, ldd, src, lds, rows, kb, alpha)
-	for r := range rows {
-		for p, v := range src[r*lds+done : r*lds+kb] {
-			dst[(done+p)*ldd+r] = alpha * v
+	for r0 := 0; r0 < rows; r0 += 8 { // packT8 takes at most 8 rows
+		h := min(8, rows-r0)
+		d, s := dst[r0:], src[r0*lds:]
+		done := packT8(d, ldd, s, lds, h, kb, alpha)
+		for r := range h {
+			for p, v := range s[r*lds+done : r*lds+kb] {
+				d[(done+p)*ldd+r] = alpha * v
+			}
 		}
 	}
 }
