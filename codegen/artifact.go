@@ -403,3 +403,17 @@ func subgraphs(a *ir.Attr) []*ir.Graph {
 	}
 	return gs
 }
+
+// FixChecksum returns a copy of data with the header's body length and
+// checksum recomputed (for fuzzing the decoder behind the checksum). Data
+// shorter than the header is returned as is.
+func FixChecksum(data []byte) []byte {
+	if len(data) < headerSize {
+		return data
+	}
+	b := bytes.Clone(data)
+	binary.LittleEndian.PutUint64(b[16:], uint64(len(b)-headerSize))
+	sum := sha256.Sum256(b[headerSize:])
+	copy(b[24:56], sum[:])
+	return b
+}

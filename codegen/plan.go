@@ -80,8 +80,14 @@ func Lower(g *ir.Graph, opts Options) (*Plan, error) {
 		p.Steps = append(p.Steps, Step{Node: n, Kernel: k})
 	}
 	p.index()
-	if shapes, ok := StaticShapes(g); ok && p.Interpreted == "" {
-		p.Memory = PlanMemory(p, shapes)
+	if p.Interpreted == "" && len(opts.Shapes) > 0 {
+		shapes, ok := StaticShapes(g)
+		if !ok {
+			shapes, ok = traceShapes(p, opts.Shapes)
+		}
+		if ok {
+			p.Memory = PlanMemory(p, shapes)
+		}
 	}
 	return p, nil
 }
@@ -269,4 +275,53 @@ func readsOuter(sg *ir.Graph) bool {
 	}
 	visit(sg)
 	return outer
+}
+
+// traceShapes finds every value's shape by running the reference kernels on
+// zero-filled inputs of the given shapes, for graphs whose shapes inference
+// cannot resolve statically. It fails when an input has no given shape.
+func traceShapes(p *Plan, inputShapes map[string][]int64) ([][]int64, bool) {
+	interp := exec.NewInterpreter()
+	vals := make([]*ir.Tensor, len(p.Values))
+	for id, v := range p.Values {
+		vals[id] = v.Const
+	}
+	for _, v := range p.Graph.Inputs {
+		shape, ok := inputShapes[v.Name]
+		if !ok {
+			if v.Const != nil {
+				continue
+			}
+			return nil, false
+		}
+		t, err := ir.NewTensor(v.DType, shape)
+		if err != nil {
+			return nil, false
+		}
+		vals[p.ValueID(v)] = t
+	}
+	for _, s := range p.Steps {
+		ins := make([]*ir.Tensor, len(s.Node.Inputs))
+		for i, v := range s.Node.Inputs {
+			if id := p.ValueID(v); id >= 0 {
+				ins[i] = vals[id]
+			}
+		}
+		outs, err := interp.RunNode(s.Node, ins)
+		if err != nil {
+			return nil, false
+		}
+		for i, v := range s.Node.Outputs {
+			if id := p.ValueID(v); id >= 0 && i < len(outs) {
+				vals[id] = outs[i]
+			}
+		}
+	}
+	shapes := make([][]int64, len(vals))
+	for id, t := range vals {
+		if t != nil {
+			shapes[id] = t.Shape
+		}
+	}
+	return shapes, true
 }
