@@ -3,6 +3,7 @@ package movement
 import (
 	"fmt"
 	"slices"
+	"sort"
 
 	"github.com/tfc-project/tfc/exec/kernel"
 	"github.com/tfc-project/tfc/ir"
@@ -42,26 +43,21 @@ func concat(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 		}
 		shape[axis] += t.Shape[axis]
 	}
-	// part[k] and local[k] say which input, at which position, holds the
-	// output's position k along the axis; base is each input's offset in
-	// the concatenated data.
-	var part, local []int64
+	// Input p starts at start[p] along the axis of the output and at
+	// base[p] in the concatenated data.
+	start := make([]int64, len(inputs)+1)
 	base := make([]int, len(inputs))
 	strides := make([][]int64, len(inputs))
 	for p, t := range inputs {
+		start[p+1] = start[p] + t.Shape[axis]
 		if p > 0 {
 			base[p] = base[p-1] + inputs[p-1].Len()
 		}
 		strides[p] = kernel.Strides(t.Shape)
-		for k := range t.Shape[axis] {
-			part = append(part, int64(p))
-			local = append(local, k)
-		}
 	}
 	return build(ctx, shape, func(c []int64) int {
-		k := c[axis]
-		p := part[k]
-		return base[p] + flatIndex(c, strides[p]) + int((local[k]-k)*strides[p][axis])
+		p := sort.Search(len(inputs), func(p int) bool { return start[p+1] > c[axis] })
+		return base[p] + flatIndex(c, strides[p]) - int(start[p]*strides[p][axis])
 	}, inputs...)
 }
 

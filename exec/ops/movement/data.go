@@ -145,6 +145,7 @@ func flatIndex(coord, strides []int64) int {
 
 // ints reads an integer tensor (int32 or int64, as the index and shape
 // inputs of ONNX are) as int64 values; what names the input in errors.
+// The result may share t's data and must not be modified.
 func ints(ctx *kernel.Context, t *ir.Tensor, what string) ([]int64, error) {
 	if t == nil {
 		return nil, ctx.Errorf("%s is missing", what)

@@ -91,6 +91,8 @@ func TestGenerators(t *testing.T) {
 		{name: "trilu rank", op: "Trilu", ver: 14, in: ins{f32(s(2), 1, 2)}, want: "rank 1"},
 		{name: "onehot depth", op: "OneHot", ver: 11, in: ins{i64(s(1), 0), i64(nil, 0), f32(s(2), 0, 1)}, want: "depth 0"},
 		{name: "onehot huge", op: "OneHot", ver: 11, in: ins{i64(s(2), 0, 1), i64(nil, 1<<40), f32(s(2), 0, 1)}, want: "more than"},
+		{name: "eyelike long rows without columns", op: "EyeLike", ver: 9, // must not walk the rows
+			in: ins{{DType: ir.Float32, Shape: s(1<<40, 0), Data: []float32{}}}, want: "more than"},
 		{name: "eyelike rank", op: "EyeLike", ver: 9, in: ins{f32(s(2), 1, 2)}, want: "matrix"},
 	})
 }

@@ -155,10 +155,11 @@ func eyeLike(ctx *kernel.Context, inputs []*ir.Tensor) (*ir.Tensor, error) {
 	}
 	dt := ir.DType(ctx.Node.AttrInt("dtype", int64(x.DType)))
 	k := ctx.Node.AttrInt("k", 0)
+	rows, cols := x.Shape[0], x.Shape[1]
 	vals := make([]float64, x.Len())
-	for i := range x.Shape[0] {
-		if j := i + k; j >= 0 && j < x.Shape[1] {
-			vals[i*x.Shape[1]+j] = 1
+	if k > -rows && k < cols {
+		for i := max(0, -k); i < rows && i+k < cols; i++ {
+			vals[i*cols+i+k] = 1
 		}
 	}
 	return fromFloats(ctx, dt, x.Shape, vals)

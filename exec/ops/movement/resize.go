@@ -150,11 +150,11 @@ func (sp *resizeSpec) sizes(ctx *kernel.Context, shape []int64, axes []int, scal
 			ratio = 0
 		}
 		for i, a := range axes {
-			if sizes[i] < 0 || sizes[i] > ir.MaxElements || shape[a] == 0 {
+			if sizes[i] < 0 || sizes[i] > ir.MaxElements || shape[a] == 0 && (sizes[i] != 0 || policy != "stretch") {
 				return ctx.Errorf("cannot resize dim %d of size %d to %d", a, shape[a], sizes[i])
 			}
 			sp.out[a] = sizes[i]
-			sp.scales[a] = float64(sizes[i]) / float64(shape[a])
+			sp.scales[a] = float64(sizes[i]) / float64(max(shape[a], 1))
 			switch policy {
 			case "not_larger":
 				ratio = min(ratio, sp.scales[a])
@@ -333,8 +333,12 @@ func (sp *resizeSpec) run(ctx *kernel.Context, x *ir.Tensor) (*ir.Tensor, error)
 	default:
 		return nil, ctx.Errorf("unknown mode %q", sp.mode)
 	}
-	if _, err := ir.NumElements(sp.out); err != nil {
+	n, err := ir.NumElements(sp.out)
+	if err != nil {
 		return nil, ctx.Errorf("%v", err)
+	}
+	if n == 0 { // nothing to sample (and a long axis of an empty output needs no taps)
+		return assemble(ctx, sp.out, nil, x)
 	}
 	r := len(x.Shape)
 	taps := make([][][]tap, r)

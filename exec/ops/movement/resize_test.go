@@ -28,6 +28,8 @@ func TestResize(t *testing.T) {
 		{name: "align corners linear", op: "Resize", ver: 13,
 			attrs: attrs{"mode": str("linear"), "coordinate_transformation_mode": str("align_corners")},
 			in:    ins{f32(s(2), 0, 3), nil, nil, i64(s(1), 4)}, want: ins{f32(s(4), 0, 1, 2, 3)}, tol: 1e-6},
+		{name: "empty output", op: "Resize", ver: 19, in: ins{f32(s(0, 2)), nil, nil, i64(s(2), 0, 1<<33)},
+			want: ins{f32(s(0, 1<<33))}},
 		{name: "resize-10 nearest", op: "Resize", ver: 10, in: ins{f32(s(2), 1, 2), f32(s(1), 2)}, want: ins{f32(s(4), 1, 1, 2, 2)}},
 		{name: "upsample-9", op: "Upsample", ver: 9, in: ins{sq, f32(s(4), 1, 1, 2, 2)},
 			want: ins{f32(s(1, 1, 4, 4), 1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4)}},

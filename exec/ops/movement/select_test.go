@@ -16,6 +16,8 @@ func TestConcatSplitSlice(t *testing.T) {
 		{name: "concat axis -2 with empty", op: "Concat", ver: 13, attrs: attrs{"axis": integer(-2)},
 			in:   ins{f32(s(1, 2), 1, 2), f32(s(0, 2)), f32(s(2, 2), 3, 4, 5, 6)},
 			want: ins{f32(s(3, 2), 1, 2, 3, 4, 5, 6)}},
+		{name: "concat long empty axis", op: "Concat", ver: 13, attrs: attrs{"axis": integer(1)},
+			in: ins{f32(s(0, 1<<50)), f32(s(0, 1<<50))}, want: ins{f32(s(0, 1<<51))}},
 		{name: "concat-1 default axis 1", op: "Concat", ver: 1,
 			in: ins{f32(s(1, 1), 1), f32(s(1, 1), 2)}, want: ins{f32(s(1, 2), 1, 2)}},
 		{name: "slice example 1", op: "Slice", ver: 13,
