@@ -14,6 +14,7 @@ import (
 // input shapes.
 type Analysis struct {
 	Inputs    []InputSpec
+	Outputs   []string // the graph's output names, in order
 	FLOPs     int64 // MatMul and Gemm operations per run (MatMulFLOPs)
 	Uncounted int   // MatMul/Gemm nodes whose shapes stayed unknown
 }
@@ -25,7 +26,11 @@ func Analyze(g *ir.Graph, shapes map[string][]int64) (*Analysis, error) {
 		return nil, err
 	}
 	flops, uncounted := MatMulFLOPs(g)
-	return &Analysis{Inputs: specs, FLOPs: flops, Uncounted: uncounted}, nil
+	a := &Analysis{Inputs: specs, FLOPs: flops, Uncounted: uncounted}
+	for _, o := range g.Outputs {
+		a.Outputs = append(a.Outputs, o.Name)
+	}
+	return a, nil
 }
 
 // AnalyzeFile imports the ONNX model at path and analyzes it.
