@@ -6,8 +6,10 @@
 // of kc rows, op(A) into blocks of at most mc rows that are packed (scaled
 // by alpha) into micro-panels of mr rows, op(B) into panels of 16 columns;
 // a micro-kernel multiplies one A micro-panel by one B panel into an mr×16
-// tile of C. The micro-kernel is chosen at run time from the CPU features
-// (AVX2+FMA assembly on amd64, a portable Go kernel elsewhere).
+// tile of C. The micro-kernel is chosen at run time from the CPU features:
+// 16×16 AVX-512, else 6×16 AVX2+FMA assembly on amd64, else a portable 4×16
+// Go kernel (the only one on other architectures). Packing and the GELU
+// epilogue have AVX2 fast paths too.
 //
 // Weights can be packed once with PackB and multiplied many times with
 // SgemmPacked; a PackedB can be serialized with Bytes and restored with

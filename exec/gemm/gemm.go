@@ -46,6 +46,7 @@ func (e *Epilogue) active() bool {
 // stride lda and op(A) = Aᵀ; otherwise a holds m×k with row stride lda.
 // Likewise for b, transB and ldb. c is m×n with row stride ldc. When beta
 // is 0, C is not read (NaNs in it do not propagate). opt may be nil.
+// c must not overlap a or b.
 // It returns an error, and leaves C untouched, when a dimension is
 // negative, a stride is smaller than its row length, or a slice is too
 // short for its dimensions.

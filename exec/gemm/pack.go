@@ -13,6 +13,7 @@ const (
 )
 
 // PackedB is op(B), a k×n matrix, packed once for SgemmPacked.
+// It is read-only once built and may be shared by concurrent calls.
 //
 // Layout (also the format of Bytes): K is cut into blocks of 256 rows (the
 // last one shorter when k is not a multiple of 256); N is cut into panels of

@@ -58,8 +58,9 @@ func (p *Pool) Close() {
 }
 
 // ParallelFor splits [0, n) into at most Threads() contiguous ranges of
-// near-equal size and calls fn(lo, hi) on each, concurrently, returning when
-// all calls have returned. fn must not call ParallelFor on the same pool.
+// near-equal size and calls fn(lo, hi) on each, concurrently (one of them
+// on the calling goroutine), returning when all calls have returned. fn
+// must not call ParallelFor on the same pool.
 func (p *Pool) ParallelFor(n int, fn func(lo, hi int)) {
 	parts := min(p.Threads(), n)
 	if parts <= 1 {
