@@ -596,7 +596,11 @@ func inferExpand(c *inferCtx, n *Node, out []vtype) error {
 
 func inferShapeOp(c *inferCtx, n *Node, out []vtype) error {
 	x := inShape(n, 0)
-	if len(out) == 0 || !x.Ranked {
+	if len(out) == 0 {
+		return nil
+	}
+	if !x.Ranked {
+		out[0].Shape = unknownDims(1)
 		return nil
 	}
 	r := int64(len(x.Dims))
@@ -841,6 +845,45 @@ func inferConstant(c *inferCtx, n *Node, out []vtype) error {
 		case "value_strings":
 			out[0].DType, out[0].Shape = String, ShapeOf(int64(len(a.Strings)))
 		}
+	}
+	return nil
+}
+
+// inferWindow handles the window generators (BlackmanWindow and the like):
+// a 1-D output of the constant size, in output_datatype.
+func inferWindow(c *inferCtx, n *Node, out []vtype) error {
+	if len(out) == 0 {
+		return nil
+	}
+	dt := DType(n.AttrInt("output_datatype", int64(Float32)))
+	if !dt.Valid() {
+		return inferErr(n, "output_datatype %d is not a known element type", int64(dt))
+	}
+	out[0].DType, out[0].Shape = dt, unknownDims(1)
+	if size, ok := c.constInts(n, 0); ok && len(size) == 1 && size[0] >= 0 {
+		out[0].Shape = ranked(Fixed(size[0]))
+	}
+	return nil
+}
+
+// inferRandom handles RandomNormal and RandomUniform: the shape and dtype
+// attributes.
+func inferRandom(_ *inferCtx, n *Node, out []vtype) error {
+	if len(out) == 0 {
+		return nil
+	}
+	dt := DType(n.AttrInt("dtype", int64(Float32)))
+	if !dt.Valid() {
+		return inferErr(n, "dtype %d is not a known element type", int64(dt))
+	}
+	out[0].DType = dt
+	if s, ok := n.AttrInts("shape"); ok {
+		for _, d := range s {
+			if d < 0 {
+				return inferErr(n, "shape %v has a negative dim", s)
+			}
+		}
+		out[0].Shape = ShapeOf(s...)
 	}
 	return nil
 }

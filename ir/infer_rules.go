@@ -55,6 +55,8 @@ func buildRules() map[string]opRule {
 	add(Opaque, inferOneHot, "OneHot")
 	add(Opaque, inferNonZero, "NonZero")
 	add(Opaque, inferConstant, "Constant")
+	add(Opaque, inferWindow, "BlackmanWindow", "HannWindow", "HammingWindow")
+	add(Opaque, inferRandom, "RandomNormal", "RandomUniform")
 	add(MatMulLike, inferMatMul(1), "MatMul", "MatMulInteger")
 	add(MatMulLike, inferMatMul(3), "QLinearMatMul")
 	add(MatMulLike, inferGemm, "Gemm")
