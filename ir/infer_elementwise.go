@@ -100,9 +100,9 @@ func inferCast(c *inferCtx, n *Node, out []vtype) error {
 	if len(out) == 0 {
 		return nil
 	}
-	to := DType(n.AttrInt("to", 0))
-	if !to.Valid() {
-		return inferErr(n, "attribute to=%d is not a known element type", n.AttrInt("to", 0))
+	to, err := dtypeAttr(n, "to", Undefined)
+	if err != nil {
+		return err
 	}
 	out[0].DType = to
 	if dims, ok := c.dimsOf(n.Input(0)); ok && to.IsInt() {
@@ -114,10 +114,10 @@ func inferCast(c *inferCtx, n *Node, out []vtype) error {
 // inferDTypeAttrLike handles EyeLike and Random*Like: the shape of input 0
 // and the dtype of the "dtype" attribute when given.
 func inferDTypeAttrLike(c *inferCtx, n *Node, out []vtype) error {
-	if a := n.Attr("dtype"); a != nil && len(out) > 0 {
-		dt := DType(a.Int)
-		if !dt.Valid() {
-			return inferErr(n, "attribute dtype=%d is not a known element type", a.Int)
+	if n.Attr("dtype") != nil && len(out) > 0 {
+		dt, err := dtypeAttr(n, "dtype", Undefined)
+		if err != nil {
+			return err
 		}
 		out[0].DType = dt
 	}

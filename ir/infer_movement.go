@@ -249,23 +249,6 @@ func inferUnsqueeze(c *inferCtx, n *Node, out []vtype) error {
 	return nil
 }
 
-// mergeDims combines two dims that must be equal (Concat's other axes).
-func mergeDims(a, b Dim) (Dim, bool) {
-	switch {
-	case a == b:
-		return a, true
-	case a.Known() && b.Known():
-		return Dim{}, false
-	case a.Known():
-		return a, true
-	case b.Known():
-		return b, true
-	case a.Param != "":
-		return a, true
-	}
-	return b, true
-}
-
 func inferConcat(c *inferCtx, n *Node, out []vtype) error {
 	if len(out) == 0 || len(n.Inputs) == 0 {
 		return nil
@@ -855,9 +838,9 @@ func inferWindow(c *inferCtx, n *Node, out []vtype) error {
 	if len(out) == 0 {
 		return nil
 	}
-	dt := DType(n.AttrInt("output_datatype", int64(Float32)))
-	if !dt.Valid() {
-		return inferErr(n, "output_datatype %d is not a known element type", int64(dt))
+	dt, err := dtypeAttr(n, "output_datatype", Float32)
+	if err != nil {
+		return err
 	}
 	out[0].DType, out[0].Shape = dt, unknownDims(1)
 	if size, ok := c.constInts(n, 0); ok && len(size) == 1 && size[0] >= 0 {
@@ -872,9 +855,9 @@ func inferRandom(_ *inferCtx, n *Node, out []vtype) error {
 	if len(out) == 0 {
 		return nil
 	}
-	dt := DType(n.AttrInt("dtype", int64(Float32)))
-	if !dt.Valid() {
-		return inferErr(n, "dtype %d is not a known element type", int64(dt))
+	dt, err := dtypeAttr(n, "dtype", Float32)
+	if err != nil {
+		return err
 	}
 	out[0].DType = dt
 	if s, ok := n.AttrInts("shape"); ok {

@@ -167,13 +167,11 @@ func (w window) outDim(n *Node, in Dim, i int) (Dim, error) {
 // inferConv covers Conv, ConvInteger (X, W at inputs 0, 1) and QLinearConv (0, 3).
 func inferConv(wSlot int) inferFunc {
 	return func(_ *inferCtx, n *Node, out []vtype) error {
-		x, wt := inShape(n, 0), inShape(n, wSlot)
-		if len(out) == 0 || !x.Ranked {
-			return nil
+		x, ok, err := input0(n, out, 3, "spatial dims")
+		if !ok {
+			return err
 		}
-		if len(x.Dims) < 3 {
-			return inferErr(n, "input shape %v has no spatial dims", x)
-		}
+		wt := inShape(n, wSlot)
 		var kshape []Dim
 		m := UnknownDim
 		if wt.Ranked {
@@ -211,12 +209,9 @@ func spatialOut(n *Node, x Shape, channels Dim, kshape []Dim, out []vtype) error
 
 // inferPool covers MaxPool (and its Indices), AveragePool and LpPool.
 func inferPool(_ *inferCtx, n *Node, out []vtype) error {
-	x := inShape(n, 0)
-	if len(out) == 0 || !x.Ranked {
-		return nil
-	}
-	if len(x.Dims) < 3 {
-		return inferErr(n, "input shape %v has no spatial dims", x)
+	x, ok, err := input0(n, out, 3, "spatial dims")
+	if !ok {
+		return err
 	}
 	if err := spatialOut(n, x, x.Dims[1], nil, out); err != nil {
 		return err
@@ -229,12 +224,9 @@ func inferPool(_ *inferCtx, n *Node, out []vtype) error {
 
 // inferGlobalPool gives [N, C, 1, ...].
 func inferGlobalPool(_ *inferCtx, n *Node, out []vtype) error {
-	x := inShape(n, 0)
-	if len(out) == 0 || !x.Ranked {
-		return nil
-	}
-	if len(x.Dims) < 2 {
-		return inferErr(n, "input shape %v has no channel dim", x)
+	x, ok, err := input0(n, out, 2, "channel dim")
+	if !ok {
+		return err
 	}
 	s := ranked(x.Dims...)
 	for i := 2; i < len(s.Dims); i++ {
@@ -245,13 +237,11 @@ func inferGlobalPool(_ *inferCtx, n *Node, out []vtype) error {
 }
 
 func inferConvTranspose(_ *inferCtx, n *Node, out []vtype) error {
-	x, wt := inShape(n, 0), inShape(n, 1)
-	if len(out) == 0 || !x.Ranked {
-		return nil
+	x, ok, err := input0(n, out, 3, "spatial dims")
+	if !ok {
+		return err
 	}
-	if len(x.Dims) < 3 {
-		return inferErr(n, "input shape %v has no spatial dims", x)
-	}
+	wt := inShape(n, 1)
 	nsp := len(x.Dims) - 2
 	m := UnknownDim
 	var kshape []Dim

@@ -97,12 +97,9 @@ func inferTopK(c *inferCtx, n *Node, out []vtype) error {
 
 // inferDet drops the two matrix dims.
 func inferDet(_ *inferCtx, n *Node, out []vtype) error {
-	x := inShape(n, 0)
-	if len(out) == 0 || !x.Ranked {
-		return nil
-	}
-	if len(x.Dims) < 2 {
-		return inferErr(n, "input shape %v is not a batch of matrices", x)
+	x, ok, err := input0(n, out, 2, "matrix dims")
+	if !ok {
+		return err
 	}
 	out[0].Shape = ranked(x.Dims[:len(x.Dims)-2]...)
 	return nil

@@ -74,14 +74,26 @@ func normAxes(n *Node, axes []int64, rank int) ([]int, error) {
 	return out, nil
 }
 
-// broadcastDims combines two dims under multidirectional broadcasting.
+// broadcastDims combines two dims under multidirectional broadcasting:
+// 1 gives way, a known size wins over an unknown one (which must be 1 or
+// equal), and two different unknowns make an unknown.
 func broadcastDims(a, b Dim) (Dim, bool) {
 	switch {
-	case a == b:
-		return a, true
 	case a.Known() && a.Size == 1:
 		return b, true
 	case b.Known() && b.Size == 1:
+		return a, true
+	case !a.Known() && !b.Known() && a != b:
+		return UnknownDim, true
+	}
+	return mergeDims(a, b)
+}
+
+// mergeDims combines two dims that must be equal (Concat's other axes):
+// the known or else the symbolic one; false when two known sizes differ.
+func mergeDims(a, b Dim) (Dim, bool) {
+	switch {
+	case a == b:
 		return a, true
 	case a.Known() && b.Known():
 		return Dim{}, false
@@ -89,8 +101,33 @@ func broadcastDims(a, b Dim) (Dim, bool) {
 		return a, true
 	case b.Known():
 		return b, true
+	case a.Param != "":
+		return a, true
 	}
-	return UnknownDim, true
+	return b, true
+}
+
+// dtypeAttr reads an element-type attribute (def when absent).
+func dtypeAttr(n *Node, name string, def DType) (DType, error) {
+	dt := DType(n.AttrInt(name, int64(def)))
+	if !dt.Valid() {
+		return Undefined, inferErr(n, "attribute %s=%d is not a known element type", name, int64(dt))
+	}
+	return dt, nil
+}
+
+// input0 returns the shape of input 0 when there is an output to infer
+// and its rank is known (ok false otherwise); a rank below minRank is an
+// error saying what the input lacks.
+func input0(n *Node, out []vtype, minRank int, lacks string) (Shape, bool, error) {
+	x := inShape(n, 0)
+	if len(out) == 0 || !x.Ranked {
+		return x, false, nil
+	}
+	if len(x.Dims) < minRank {
+		return x, false, inferErr(n, "input shape %v has no %s", x, lacks)
+	}
+	return x, true, nil
 }
 
 // broadcastShapes applies numpy-style broadcasting to all given shapes;

@@ -851,17 +851,9 @@ func (p *parser) tensorData(dt DType, shape []int64, elems []token) (*Tensor, er
 			d[i] = v
 		}
 	case []complex64, []complex128:
-		bits := 32
-		if dt == Complex128 {
-			bits = 64
-		}
-		vals := make([]float64, len(elems))
-		for i, e := range elems {
-			v, err := strconv.ParseFloat(e.text, bits)
-			if err != nil {
-				return nil, bad(e)
-			}
-			vals[i] = v
+		vals, err := p.floats(elems, dt)
+		if err != nil {
+			return nil, err
 		}
 		for i := 0; i < len(vals); i += 2 {
 			if c, ok := d.([]complex64); ok {
@@ -872,17 +864,9 @@ func (p *parser) tensorData(dt DType, shape []int64, elems []token) (*Tensor, er
 		}
 	default:
 		if dt.IsFloat() {
-			bits := 32
-			if dt == Float64 {
-				bits = 64
-			}
-			vals := make([]float64, len(elems))
-			for i, e := range elems {
-				v, err := strconv.ParseFloat(e.text, bits)
-				if err != nil {
-					return nil, bad(e)
-				}
-				vals[i] = v
+			vals, err := p.floats(elems, dt)
+			if err != nil {
+				return nil, err
 			}
 			return FromFloat64s(dt, shape, vals)
 		}
@@ -897,4 +881,22 @@ func (p *parser) tensorData(dt DType, shape []int64, elems []token) (*Tensor, er
 		return FromInt64s(dt, shape, vals)
 	}
 	return tensor, nil
+}
+
+// floats reads float elements at the precision of dt (64 bits for the
+// double types, else 32).
+func (p *parser) floats(elems []token, dt DType) ([]float64, error) {
+	bits := 32
+	if dt == Float64 || dt == Complex128 {
+		bits = 64
+	}
+	vals := make([]float64, len(elems))
+	for i, e := range elems {
+		v, err := strconv.ParseFloat(e.text, bits)
+		if err != nil {
+			return nil, p.errAt(e, "bad %v element %s", dt, e)
+		}
+		vals[i] = v
+	}
+	return vals, nil
 }

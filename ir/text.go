@@ -84,19 +84,9 @@ func (p *printer) graph(g *Graph, indent string) {
 		p.b.WriteString(quoteIdent(g.Name))
 	}
 	p.b.WriteString("(")
-	for i, v := range g.Inputs {
-		if i > 0 {
-			p.b.WriteString(", ")
-		}
-		p.valueDef(v)
-	}
+	p.values(g.Inputs, p.valueDef)
 	p.b.WriteString(") -> (")
-	for i, v := range g.Outputs {
-		if i > 0 {
-			p.b.WriteString(", ")
-		}
-		p.valueRef(v)
-	}
+	p.values(g.Outputs, p.valueRef)
 	p.b.WriteString(") {\n")
 	in := indent + "  "
 	outer := p.opsets
@@ -150,6 +140,16 @@ func sameOpsets(a, b map[string]int64) bool {
 		}
 	}
 	return true
+}
+
+// values writes a comma-separated list of values.
+func (p *printer) values(vals []*Value, write func(*Value)) {
+	for i, v := range vals {
+		if i > 0 {
+			p.b.WriteString(", ")
+		}
+		write(v)
+	}
 }
 
 // valueRef writes %name, or _ for nil.
@@ -233,12 +233,7 @@ func (p *printer) node(n *Node, indent string) {
 	if len(n.Outputs) == 0 {
 		p.b.WriteString("()")
 	}
-	for i, v := range n.Outputs {
-		if i > 0 {
-			p.b.WriteString(", ")
-		}
-		p.valueDef(v)
-	}
+	p.values(n.Outputs, p.valueDef)
 	p.b.WriteString(" = ")
 	if n.Domain != "" {
 		p.b.WriteString(quoteIdent(n.Domain) + ":")
@@ -247,12 +242,9 @@ func (p *printer) node(n *Node, indent string) {
 	if n.Version != impliedVersion(n.Domain, n.Op, p.opsets) {
 		fmt.Fprintf(&p.b, "@%d", n.Version)
 	}
-	for i, v := range n.Inputs {
-		if i > 0 {
-			p.b.WriteString(",")
-		}
+	if len(n.Inputs) > 0 {
 		p.b.WriteString(" ")
-		p.valueRef(v)
+		p.values(n.Inputs, p.valueRef)
 	}
 	p.attrs(n, indent)
 }
