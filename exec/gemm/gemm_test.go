@@ -233,6 +233,15 @@ func TestThreads(t *testing.T) {
 					t.Fatal(err)
 				}
 				compare(t, fmt.Sprint(threads, " threads ", tc), c, want, bound, o.c, tc.m, tc.n, o.ldc)
+				pb, err := PackB(true, tc.k, tc.n, o.b, o.ldb)
+				if err != nil {
+					t.Fatal(err)
+				}
+				copy(c, o.c)
+				if err := SgemmPacked(false, tc.m, tc.n, tc.k, 1, o.a, o.lda, pb, 1, c, o.ldc, &Options{Pool: pool}); err != nil {
+					t.Fatal(err)
+				}
+				compare(t, fmt.Sprint(threads, " threads packed ", tc), c, want, bound, o.c, tc.m, tc.n, o.ldc)
 			}
 			pool.Close()
 		}

@@ -31,6 +31,10 @@
 #define STOREROW(lo, hi) VMOVUPS lo, (DX); VMOVUPS hi, 32(DX); ADDQ R8, DX
 #define ADDROW(lo, hi) VADDPS (DX), lo, lo; VADDPS 32(DX), hi, hi; STOREROW(lo, hi)
 
+// PFROW prefetches a row of the C tile at AX (64 bytes, which may straddle
+// two cache lines) and moves AX to the next row.
+#define PFROW PREFETCHT0 (AX); PREFETCHT0 60(AX); ADDQ R8, AX
+
 // func kernAVX2(k int, a, b, c *float32, ldc, acc int)
 TEXT ·kernAVX2(SB), NOSPLIT, $0-48
 	MOVQ k+0(FP), CX
@@ -39,6 +43,13 @@ TEXT ·kernAVX2(SB), NOSPLIT, $0-48
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R8
 	SHLQ $2, R8
+	MOVQ DX, AX
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
 	VXORPS Y4, Y4, Y4
 	VXORPS Y5, Y5, Y5
 	VXORPS Y6, Y6, Y6
@@ -402,6 +413,23 @@ TEXT ·kernAVX512(SB), NOSPLIT, $0-48
 	MOVQ c+24(FP), DX
 	MOVQ ldc+32(FP), R8
 	SHLQ $2, R8
+	MOVQ DX, AX
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
+	PFROW
 	VPXORD Z16, Z16, Z16
 	VPXORD Z17, Z17, Z17
 	VPXORD Z18, Z18, Z18
