@@ -24,6 +24,26 @@ func (x heads) row(b, h, s int) []float64 {
 // shape returns [b, h, s, d].
 func (x heads) shape() []int64 { return []int64{int64(x.b), int64(x.h), int64(x.s), int64(x.d)} }
 
+// mix adds to out the rows of head h of batch b weighted by w (one
+// weight per position).
+func (x heads) mix(out, w []float64, b, h int) {
+	for s, ws := range w {
+		for c, e := range x.row(b, h, s) {
+			out[c] += ws * e
+		}
+	}
+}
+
+// fitTogether checks that the query, key and value heads of an attention
+// agree: same batch, same query and key size, as many key as value heads
+// and positions, and query heads a multiple of key heads.
+func fitTogether(ctx *kernel.Context, in []*ir.Tensor, q, k, v heads) error {
+	if k.b != q.b || v.b != q.b || k.d != q.d || v.h != k.h || v.s != k.s || k.h == 0 || q.h%k.h != 0 {
+		return ctx.Errorf("Q %v, K %v and V %v do not fit together", in[0].Shape, in[1].Shape, in[2].Shape)
+	}
+	return nil
+}
+
 // toHeads reads Q, K or V: a 4-D [batch, heads, seq, size] tensor as is, a
 // 3-D [batch, seq, heads*size] one split into n heads.
 func toHeads(ctx *kernel.Context, t *ir.Tensor, what string, n int64) (heads, error) {
@@ -168,8 +188,7 @@ func attentionInputs(ctx *kernel.Context, in []*ir.Tensor) (q, k, v heads, past 
 	if v, err = toHeads(ctx, in[2], "V", n.AttrInt("kv_num_heads", 0)); err != nil {
 		return
 	}
-	if k.b != q.b || v.b != q.b || k.d != q.d || v.h != k.h || v.s != k.s || k.h == 0 || q.h%k.h != 0 {
-		err = ctx.Errorf("Q %v, K %v and V %v do not fit together", in[0].Shape, in[1].Shape, in[2].Shape)
+	if err = fitTogether(ctx, in, q, k, v); err != nil {
 		return
 	}
 	newKeys := k.s
@@ -230,12 +249,7 @@ func attention(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
 				if mode == 3 {
 					copy(p, scores)
 				}
-				out := y.row(b, h, i)
-				for j, w := range scores {
-					for c, x := range v.row(b, h/reps, j) {
-						out[c] += w * x
-					}
-				}
+				v.mix(y.row(b, h, i), scores, b, h/reps)
 			}
 		}
 	}
@@ -268,4 +282,92 @@ func dot(a, b []float64) float64 {
 		s += x * b[i]
 	}
 	return s
+}
+
+// flexAttention is ai.onnx.preview FlexAttention: softmax(scale*Q*K^T)
+// times V over rank-4 inputs with grouped-query heads, the scores passed
+// through the score_mod graph before the softmax and the probabilities
+// through prob_mod after it (both optional), in softmax_precision (float32,
+// or float64 for double inputs, by default).
+func flexAttention(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
+	if err := floatInputs(ctx, in[0], in[1], in[2]); err != nil {
+		return nil, err
+	}
+	if in[0].Rank() != 4 || in[1].Rank() != 4 || in[2].Rank() != 4 {
+		return nil, ctx.Errorf("Q %v, K %v and V %v must be 4-D", in[0].Shape, in[1].Shape, in[2].Shape)
+	}
+	// 4-D inputs read as heads as they are.
+	q, _ := toHeads(ctx, in[0], "Q", 0)
+	k, _ := toHeads(ctx, in[1], "K", 0)
+	v, _ := toHeads(ctx, in[2], "V", 0)
+	if err := fitTogether(ctx, in, q, k, v); err != nil {
+		return nil, err
+	}
+	shape := []int64{int64(q.b), int64(q.h), int64(q.s), int64(k.s)}
+	y := heads{q.b, q.h, q.s, v.d, nil}
+	if err := checkSizes(ctx, shape, y.shape()); err != nil {
+		return nil, err
+	}
+	scale := 1 / math.Sqrt(float64(q.d))
+	if a := ctx.Node.Attr("scale"); a != nil {
+		scale = float64(a.Float)
+	}
+	prec := ir.Float32
+	if in[0].DType == ir.Float64 {
+		prec = ir.Float64
+	}
+	prec = ir.DType(ctx.Node.AttrInt("softmax_precision", int64(prec)))
+	reps := q.h / k.h
+	scores := make([]float64, kernel.Product(shape, 0, 4))
+	for b := 0; b < q.b; b++ {
+		for h := 0; h < q.h; h++ {
+			for i := 0; i < q.s; i++ {
+				for j := 0; j < k.s; j++ {
+					scores[((b*q.h+h)*q.s+i)*k.s+j] = scale * dot(q.row(b, h, i), k.row(b, h/reps, j))
+				}
+			}
+		}
+	}
+	scores, err := modify(ctx, "score_mod", prec, shape, scores)
+	if err != nil {
+		return nil, err
+	}
+	linesOf(shape, 3, 4).apply(scores, softmax)
+	if scores, err = modify(ctx, "prob_mod", prec, shape, scores); err != nil {
+		return nil, err
+	}
+	y.v = make([]float64, q.b*q.h*q.s*v.d)
+	for b := 0; b < q.b; b++ {
+		for h := 0; h < q.h; h++ {
+			for i := 0; i < q.s; i++ {
+				v.mix(y.row(b, h, i), scores[((b*q.h+h)*q.s+i)*k.s:][:k.s], b, h/reps)
+			}
+		}
+	}
+	return fromFloats(ctx, in[0].DType, y.shape(), y.v)
+}
+
+// modify runs the node's graph attribute name (if any) on vals as a tensor
+// of dtype dt and the given shape, and returns its result's elements; the
+// result must keep the shape.
+func modify(ctx *kernel.Context, name string, dt ir.DType, shape []int64, vals []float64) ([]float64, error) {
+	a := ctx.Node.Attr(name)
+	if a == nil || a.Graph == nil {
+		return vals, nil
+	}
+	if ctx.RunGraph == nil {
+		return nil, ctx.Errorf("%s: nested graphs cannot run here", name)
+	}
+	t, err := fromFloats(ctx, dt, shape, vals)
+	if err != nil {
+		return nil, err
+	}
+	outs, err := ctx.RunGraph(a.Graph, []*ir.Tensor{t})
+	if err != nil {
+		return nil, err
+	}
+	if len(outs) != 1 || outs[0] == nil || !slices.Equal(outs[0].Shape, shape) {
+		return nil, ctx.Errorf("%s must return one tensor of shape %v", name, shape)
+	}
+	return outs[0].Float64s(), nil
 }

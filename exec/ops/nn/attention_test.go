@@ -1,6 +1,7 @@
 package nn_test
 
 import (
+	"github.com/tfc-project/tfc/exec"
 	"math"
 	"testing"
 
@@ -89,4 +90,29 @@ func TestEinsum(t *testing.T) {
 	fails(t, "size mismatch", "Einsum", 12, eq("ij,ij->ij"), m, sq)
 	fails(t, "wrong term count", "Einsum", 12, eq("ij,jk"), m)
 	fails(t, "term rank", "Einsum", 12, eq("ijk"), m)
+}
+
+func TestFlexAttention(t *testing.T) {
+	ln3 := float32(math.Log(3))
+	q := f32(shape(1, 1, 1, 2), 1, 0)
+	k := f32(shape(1, 1, 2, 2), 1, 0, 0, 1)
+	v := f32(shape(1, 1, 2, 1), 10, 20)
+	flex := func(a map[string]*ir.Attr) *ir.Tensor {
+		t.Helper()
+		n := &ir.Node{Name: "n", Op: "FlexAttention", Domain: "ai.onnx.preview", Version: 1, Attrs: a,
+			Inputs: []*ir.Value{{Name: "q"}, {Name: "k"}, {Name: "v"}}, Outputs: []*ir.Value{{Name: "y"}}}
+		outs, err := exec.NewInterpreter().RunNode(n, []*ir.Tensor{q, k, v})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return outs[0]
+	}
+	check(t, "plain", flex(attrs("scale", ln3)), ir.Float32, shape(1, 1, 1, 1), 12.5)
+	// score_mod negates the scores: weights [1/4 3/4].
+	in, out := &ir.Value{Name: "s"}, &ir.Value{Name: "o"}
+	neg := &ir.Node{Name: "neg", Op: "Neg", Version: 13, Inputs: []*ir.Value{in}, Outputs: []*ir.Value{out}}
+	out.Producer = neg
+	a := attrs("scale", ln3)
+	a["score_mod"] = &ir.Attr{Kind: ir.AttrGraph, Graph: &ir.Graph{Name: "mod", Inputs: []*ir.Value{in}, Outputs: []*ir.Value{out}, Nodes: []*ir.Node{neg}}}
+	check(t, "score_mod", flex(a), ir.Float32, shape(1, 1, 1, 1), 17.5)
 }

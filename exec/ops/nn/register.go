@@ -60,6 +60,7 @@ func Register(r kernel.Registry) {
 	for _, k := range kernels {
 		r.Add("", k.op, requireInputs(k.required, k.f))
 	}
+	r.Add("ai.onnx.preview", "FlexAttention", requireInputs(3, kernel.Single(flexAttention)))
 }
 
 // requireInputs wraps f with a check that its first n inputs are present.
