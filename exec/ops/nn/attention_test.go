@@ -1,10 +1,10 @@
 package nn_test
 
 import (
-	"github.com/tfc-project/tfc/exec"
 	"math"
 	"testing"
 
+	"github.com/tfc-project/tfc/exec"
 	"github.com/tfc-project/tfc/ir"
 )
 
