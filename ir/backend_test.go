@@ -11,34 +11,36 @@ import (
 	"github.com/tfc-project/tfc/ir"
 )
 
-// backendDir returns the ONNX backend node-test folder (TFC_ONNX_BACKEND_TESTS,
+// backendDir returns the ONNX backend test folder (TFC_ONNX_BACKEND_TESTS,
 // or the shared folder beside the repository), skipping when absent.
 func backendDir(t *testing.T) string {
 	dir := os.Getenv("TFC_ONNX_BACKEND_TESTS")
 	if dir == "" {
 		dir = filepath.Join("..", "..", "shared", "onnx-backend-tests")
 	}
-	node := filepath.Join(dir, "node")
-	if st, err := os.Stat(node); err != nil || !st.IsDir() {
+	if st, err := os.Stat(filepath.Join(dir, "node")); err != nil || !st.IsDir() {
 		t.Skipf("ONNX backend test data not found at %s (set TFC_ONNX_BACKEND_TESTS)", dir)
 	}
-	return node
+	return dir
 }
 
-// backendModels loads every node-test model that imports.
+// backendModels loads every conformance model that imports (node,
+// simple and pytorch suites, and the light models), by path.
 func backendModels(t *testing.T) map[string]*importer.Model {
 	dir := backendDir(t)
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	paths, _ := filepath.Glob(filepath.Join(dir, "*", "*", "model.onnx"))
+	light, _ := filepath.Glob(filepath.Join(dir, "light", "*.onnx"))
 	models := map[string]*importer.Model{}
-	for _, e := range entries {
-		m, err := importer.Load(filepath.Join(dir, e.Name(), "model.onnx"))
+	for _, p := range append(paths, light...) {
+		m, err := importer.Load(p)
 		if err != nil {
 			continue // import coverage is the importer's test
 		}
-		models[e.Name()] = m
+		rel, _ := filepath.Rel(dir, p)
+		models[rel] = m
+	}
+	if len(models) == 0 {
+		t.Fatalf("no models import from %s", dir)
 	}
 	return models
 }

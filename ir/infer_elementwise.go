@@ -13,12 +13,13 @@ func sameShape(_ *inferCtx, n *Node, out []vtype) error {
 
 // broadcast gives output 0 the multidirectional broadcast of all inputs.
 // Before opset 7 the arithmetic ops broadcast input 1 to input 0 (when
-// their broadcast attribute says so), so the output has input 0's shape.
+// their broadcast attribute says so) and PRelu's slope is per channel, so
+// the output has input 0's shape.
 func broadcast(c *inferCtx, n *Node, out []vtype) error {
 	if len(out) == 0 {
 		return nil
 	}
-	if n.Version < 7 && n.Attr("broadcast") != nil {
+	if n.Version < 7 && (n.Attr("broadcast") != nil || n.Op == "PRelu") {
 		out[0].Shape = inShape(n, 0)
 		return nil
 	}
