@@ -32,24 +32,20 @@ type Tensor struct {
 // NumElements returns the product of dims, or an error if a dim is negative
 // or the product exceeds MaxElements.
 func NumElements(dims []int64) (int64, error) {
-	n := int64(1)
 	for _, d := range dims {
 		if d < 0 {
 			return 0, fmt.Errorf("negative dimension %d in shape %v", d, dims)
 		}
 		if d == 0 {
-			n = 0
-			continue
-		}
-		if n != 0 && d > MaxElements/n {
-			return 0, fmt.Errorf("shape %v has more than %d elements", dims, MaxElements)
-		}
-		if n != 0 {
-			n *= d
+			return 0, nil
 		}
 	}
-	if n > MaxElements {
-		return 0, fmt.Errorf("shape %v has more than %d elements", dims, MaxElements)
+	n := int64(1)
+	for _, d := range dims {
+		if d > MaxElements/n {
+			return 0, fmt.Errorf("shape %v has more than %d elements", dims, MaxElements)
+		}
+		n *= d
 	}
 	return n, nil
 }
