@@ -96,55 +96,100 @@ func gate(ctx *kernel.Context, t *ir.Tensor, what string, b, s, h, dk int) (head
 	return heads{}, ctx.Errorf("%s has shape %v, want last dim %d, %d or 1", what, t.Shape, h*dk, h)
 }
 
+// linearRule is LinearAttention's update_rule: gated decays the state
+// before the update, delta writes beta*(v - S^T k) instead of v.
+type linearRule struct{ gated, delta bool }
+
+// update applies the rule for one token to the state s (d_k x d_v,
+// row-major) of a key/value head: key kt, value vt, log-decay g (one per
+// key dim, or one for all) and rate beta.
+func (r linearRule) update(s, kt, vt, g []float64, beta float64) {
+	dv := len(vt)
+	if r.gated {
+		for i := range kt {
+			f := math.Exp(g[min(i, len(g)-1)])
+			for j := range vt {
+				s[i*dv+j] *= f
+			}
+		}
+	}
+	write := slices.Clone(vt)
+	if r.delta {
+		for j := range write {
+			kS := 0.0
+			for i, ki := range kt {
+				kS += s[i*dv+j] * ki
+			}
+			write[j] = beta * (vt[j] - kS)
+		}
+	}
+	for i, ki := range kt {
+		for j, wj := range write {
+			s[i*dv+j] += ki * wj
+		}
+	}
+}
+
+// linearInputs reads LinearAttention's query, key and value heads, its rule
+// and the decay and beta gates the rule needs.
+func linearInputs(ctx *kernel.Context, in []*ir.Tensor) (q, k, v, g, beta heads, rule linearRule, err error) {
+	n := ctx.Node
+	if err = floatInputs(ctx, in[0], in[1], in[2], optional(in, 4), optional(in, 5)); err != nil {
+		return
+	}
+	if in[0].Rank() != 3 || in[1].Rank() != 3 || in[2].Rank() != 3 {
+		err = ctx.Errorf("query %v, key %v, value %v: want 3-D", in[0].Shape, in[1].Shape, in[2].Shape)
+		return
+	}
+	if q, err = toHeads(ctx, in[0], "query", n.AttrInt("q_num_heads", 0)); err != nil {
+		return
+	}
+	if k, err = toHeads(ctx, in[1], "key", n.AttrInt("kv_num_heads", 0)); err != nil {
+		return
+	}
+	if v, err = toHeads(ctx, in[2], "value", n.AttrInt("kv_num_heads", 0)); err != nil {
+		return
+	}
+	if k.b != q.b || v.b != q.b || k.s != q.s || v.s != q.s || k.d != q.d || q.h%k.h != 0 {
+		err = ctx.Errorf("query %v, key %v and value %v do not fit together", in[0].Shape, in[1].Shape, in[2].Shape)
+		return
+	}
+	name := n.AttrString("update_rule", "gated_delta")
+	rule = linearRule{gated: name == "gated" || name == "gated_delta", delta: name == "delta" || name == "gated_delta"}
+	if !rule.gated && !rule.delta && name != "linear" {
+		err = ctx.Errorf("unknown update_rule %q", name)
+		return
+	}
+	for _, want := range []struct {
+		on    bool
+		slot  int
+		what  string
+		width int
+		into  *heads
+	}{{rule.gated, 4, "decay", k.d, &g}, {rule.delta, 5, "beta", 1, &beta}} {
+		if !want.on {
+			continue
+		}
+		t := optional(in, want.slot)
+		if t == nil {
+			err = ctx.Errorf("update_rule %s needs %s", name, want.what)
+			return
+		}
+		if *want.into, err = gate(ctx, t, want.what, q.b, q.s, k.h, want.width); err != nil {
+			return
+		}
+	}
+	return
+}
+
 // linearAttention is LinearAttention (opset 27): per key/value head a
 // recurrent state S (d_k x d_v) is updated token by token by the
 // update_rule (linear, gated, delta, gated_delta) and every query head
 // sharing it reads scale * q^T S.
 func linearAttention(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
-	n := ctx.Node
-	past, decay, beta := optional(in, 3), optional(in, 4), optional(in, 5)
-	if err := floatInputs(ctx, in[0], in[1], in[2], decay, beta); err != nil {
-		return nil, err
-	}
-	if in[0].Rank() != 3 || in[1].Rank() != 3 || in[2].Rank() != 3 {
-		return nil, ctx.Errorf("query %v, key %v, value %v: want 3-D", in[0].Shape, in[1].Shape, in[2].Shape)
-	}
-	q, err := toHeads(ctx, in[0], "query", n.AttrInt("q_num_heads", 0))
+	q, k, v, g, beta, rule, err := linearInputs(ctx, in)
 	if err != nil {
 		return nil, err
-	}
-	k, err := toHeads(ctx, in[1], "key", n.AttrInt("kv_num_heads", 0))
-	if err != nil {
-		return nil, err
-	}
-	v, err := toHeads(ctx, in[2], "value", n.AttrInt("kv_num_heads", 0))
-	if err != nil {
-		return nil, err
-	}
-	if k.b != q.b || v.b != q.b || k.s != q.s || v.s != q.s || k.d != q.d || q.h%k.h != 0 {
-		return nil, ctx.Errorf("query %v, key %v and value %v do not fit together", in[0].Shape, in[1].Shape, in[2].Shape)
-	}
-	rule := n.AttrString("update_rule", "gated_delta")
-	gated, delta := rule == "gated" || rule == "gated_delta", rule == "delta" || rule == "gated_delta"
-	if !gated && !delta && rule != "linear" {
-		return nil, ctx.Errorf("unknown update_rule %q", rule)
-	}
-	var g, bt heads
-	if gated {
-		if decay == nil {
-			return nil, ctx.Errorf("update_rule %s needs decay", rule)
-		}
-		if g, err = gate(ctx, decay, "decay", q.b, q.s, k.h, k.d); err != nil {
-			return nil, err
-		}
-	}
-	if delta {
-		if beta == nil {
-			return nil, ctx.Errorf("update_rule %s needs beta", rule)
-		}
-		if bt, err = gate(ctx, beta, "beta", q.b, q.s, k.h, 1); err != nil {
-			return nil, err
-		}
 	}
 	stateShape := []int64{int64(k.b), int64(k.h), int64(k.d), int64(v.d)}
 	y := heads{q.b, q.h, q.s, v.d, nil}
@@ -154,56 +199,35 @@ func linearAttention(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error)
 	y.v = make([]float64, q.b*q.h*q.s*v.d)
 	stateType := in[0].DType
 	state := make([]float64, k.b*k.h*k.d*v.d)
-	if past != nil {
+	if past := optional(in, 3); past != nil {
 		if !isFloat(past) || !slices.Equal(past.Shape, stateShape) {
 			return nil, ctx.Errorf("past_state is %v%v, want a float tensor of shape %v", past.DType, past.Shape, stateShape)
 		}
 		state, stateType = past.Float64s(), past.DType
 	}
-	scale := float64(n.AttrFloat("scale", 0))
+	scale := float64(ctx.Node.AttrFloat("scale", 0))
 	if scale == 0 {
 		scale = 1 / math.Sqrt(float64(q.d))
 	}
 	reps := q.h / k.h
-	kS := make([]float64, v.d)
 	for b := 0; b < q.b; b++ {
 		for t := 0; t < q.s; t++ {
 			for h := 0; h < k.h; h++ {
 				s := state[(b*k.h+h)*k.d*v.d : (b*k.h+h+1)*k.d*v.d]
-				kt, vt := k.row(b, h, t), v.row(b, h, t)
-				if gated {
-					gr := g.row(b, min(h, g.h-1), t)
-					for i := 0; i < k.d; i++ {
-						f := math.Exp(gr[min(i, len(gr)-1)])
-						for j := range vt {
-							s[i*v.d+j] *= f
-						}
-					}
+				var gt []float64
+				rate := 0.0
+				if rule.gated {
+					gt = g.row(b, min(h, g.h-1), t)
 				}
-				// delta: write beta * (v - S^T k) instead of v.
-				write := slices.Clone(vt)
-				if delta {
-					clear(kS)
-					for i, ki := range kt {
-						for j := range kS {
-							kS[j] += s[i*v.d+j] * ki
-						}
-					}
-					rate := bt.row(b, min(h, bt.h-1), t)[0]
-					for j := range write {
-						write[j] = rate * (vt[j] - kS[j])
-					}
+				if rule.delta {
+					rate = beta.row(b, min(h, beta.h-1), t)[0]
 				}
-				for i, ki := range kt {
-					for j, wj := range write {
-						s[i*v.d+j] += ki * wj
-					}
-				}
+				rule.update(s, k.row(b, h, t), v.row(b, h, t), gt, rate)
 				for qh := h * reps; qh < (h+1)*reps; qh++ {
-					out := y.row(b, qh, t)
+					// S^T q is the state's rows mixed by q.
 					for i, qi := range q.row(b, qh, t) {
-						for j := range out {
-							out[j] += scale * qi * s[i*v.d+j]
+						for j, e := range s[i*v.d : (i+1)*v.d] {
+							y.row(b, qh, t)[j] += scale * qi * e
 						}
 					}
 				}

@@ -230,112 +230,145 @@ func values(t *ir.Tensor, n int) []float64 {
 	return t.Float64s()
 }
 
-// kernelFunc makes the op's kernel: inputs X, W, R, B, sequence_lens,
-// initial_h (and for LSTM initial_c, P); outputs Y, Y_h (and Y_c).
-func (op rnnOp) kernelFunc() kernel.Func {
-	return func(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
-		x, w, r, b, lens, h0 := in[0], in[1], in[2], optional(in, 3), optional(in, 4), optional(in, 5)
-		c0, peep := optional(in, 6), optional(in, 7)
-		if !op.lstm {
-			c0, peep = nil, nil
+// rnnInputs is an RNN-family node's inputs, read and checked: the X, W,
+// R, B and P elements, the states (initial, then final), every sequence's
+// length and the activations of every direction.
+type rnnInputs struct {
+	l                 rnnLayout
+	hidden, width     int
+	reverse           bool
+	x, w, r, b, p     []float64
+	h, c              []float64
+	lens              []int64
+	acts              []func(float64) float64
+	stateShape, shape []int64
+}
+
+// read reads and checks the inputs X, W, R, B, sequence_lens, initial_h
+// (and for LSTM initial_c, P).
+func (op rnnOp) read(ctx *kernel.Context, in []*ir.Tensor) (*rnnInputs, error) {
+	x, w, r, b, lens, h0 := in[0], in[1], in[2], optional(in, 3), optional(in, 4), optional(in, 5)
+	c0, peep := optional(in, 6), optional(in, 7)
+	if !op.lstm {
+		c0, peep = nil, nil
+	}
+	if err := floatInputs(ctx, x, w, r, b, h0, c0, peep); err != nil {
+		return nil, err
+	}
+	n := ctx.Node
+	u := &rnnInputs{}
+	dirs := 1
+	switch dir := n.AttrString("direction", "forward"); dir {
+	case "bidirectional":
+		dirs = 2
+	case "reverse":
+		u.reverse = true
+	case "forward":
+	default:
+		return nil, ctx.Errorf("unknown direction %q", dir)
+	}
+	if x.Rank() != 3 || r.Rank() != 3 {
+		return nil, ctx.Errorf("X %v and R %v must be 3-D", x.Shape, r.Shape)
+	}
+	hs, g := int(r.Shape[2]), op.gates
+	u.hidden, u.width = hs, int(x.Shape[2])
+	u.l = rnnLayout{seq: int(x.Shape[0]), dirs: dirs, batch: int(x.Shape[1]), batchFirst: n.AttrInt("layout", 0) != 0}
+	if u.l.batchFirst {
+		u.l.seq, u.l.batch = u.l.batch, u.l.seq
+	}
+	if h := n.AttrInt("hidden_size", int64(hs)); h != int64(hs) {
+		return nil, ctx.Errorf("hidden_size %d, R has shape %v", h, r.Shape)
+	}
+	u.stateShape, u.shape = u.l.stateShape(hs), u.l.yShape(hs)
+	for _, e := range []error{
+		shapeIs(ctx, w, "W", int64(dirs), int64(g*hs), int64(u.width)),
+		shapeIs(ctx, r, "R", int64(dirs), int64(g*hs), int64(hs)),
+		shapeIs(ctx, b, "B", int64(dirs), int64(2*g*hs)),
+		shapeIs(ctx, lens, "sequence_lens", int64(u.l.batch)),
+		shapeIs(ctx, h0, "initial_h", u.stateShape...), shapeIs(ctx, c0, "initial_c", u.stateShape...),
+		shapeIs(ctx, peep, "P", int64(dirs), int64(3*hs)),
+		checkSizes(ctx, u.shape),
+	} {
+		if e != nil {
+			return nil, e
 		}
-		if err := floatInputs(ctx, x, w, r, b, h0, c0, peep); err != nil {
-			return nil, err
-		}
-		n := ctx.Node
-		dirs := 1
-		switch dir := n.AttrString("direction", "forward"); dir {
-		case "bidirectional":
-			dirs = 2
-		case "forward", "reverse":
-		default:
-			return nil, ctx.Errorf("unknown direction %q", dir)
-		}
-		if x.Rank() != 3 || r.Rank() != 3 {
-			return nil, ctx.Errorf("X %v and R %v must be 3-D", x.Shape, r.Shape)
-		}
-		hs, g := int(r.Shape[2]), op.gates
-		l := rnnLayout{seq: int(x.Shape[0]), dirs: dirs, batch: int(x.Shape[1]), batchFirst: n.AttrInt("layout", 0) != 0}
-		if l.batchFirst {
-			l.seq, l.batch = l.batch, l.seq
-		}
-		in0 := int(x.Shape[2])
-		if h := n.AttrInt("hidden_size", int64(hs)); h != int64(hs) {
-			return nil, ctx.Errorf("hidden_size %d, R has shape %v", h, r.Shape)
-		}
-		st := l.stateShape(hs)
-		for _, e := range []error{
-			shapeIs(ctx, w, "W", int64(dirs), int64(g*hs), int64(in0)),
-			shapeIs(ctx, r, "R", int64(dirs), int64(g*hs), int64(hs)),
-			shapeIs(ctx, b, "B", int64(dirs), int64(2*g*hs)),
-			shapeIs(ctx, lens, "sequence_lens", int64(l.batch)),
-			shapeIs(ctx, h0, "initial_h", st...), shapeIs(ctx, c0, "initial_c", st...),
-			shapeIs(ctx, peep, "P", int64(dirs), int64(3*hs)),
-		} {
-			if e != nil {
-				return nil, e
+	}
+	var err error
+	if u.acts, err = op.activations(ctx, dirs); err != nil {
+		return nil, err
+	}
+	u.lens = make([]int64, u.l.batch)
+	for i := range u.lens {
+		u.lens[i] = int64(u.l.seq)
+	}
+	if lens != nil {
+		u.lens = lens.Int64s()
+		for _, s := range u.lens {
+			if s < 0 || s > int64(u.l.seq) {
+				return nil, ctx.Errorf("sequence length %d outside [0, %d]", s, u.l.seq)
 			}
 		}
-		acts, err := op.activations(ctx, dirs)
+	}
+	u.x, u.w, u.r = x.Float64s(), w.Float64s(), r.Float64s()
+	u.b, u.p = values(b, dirs*2*g*hs), values(peep, dirs*3*hs)
+	u.h, u.c = values(h0, u.l.batch*dirs*hs), values(c0, u.l.batch*dirs*hs)
+	return u, nil
+}
+
+// run computes Y, leaving the final states in u.h and u.c.
+func (op rnnOp) run(u *rnnInputs, n *ir.Node) []float64 {
+	l, hs, g, width := u.l, u.hidden, op.gates, u.width
+	y := make([]float64, l.seq*l.dirs*l.batch*hs)
+	for d := 0; d < l.dirs; d++ {
+		wd, rd := u.w[d*g*hs*width:], u.r[d*g*hs*hs:]
+		cell := &rnnCell{act: u.acts[d*len(op.acts) : (d+1)*len(op.acts)], node: n,
+			mulR: func(v []float64, gi int) []float64 { return matVec(rd[gi*hs*hs:], v, hs) }}
+		for gi := 0; gi < g; gi++ {
+			cell.rb = append(cell.rb, u.b[(d*2*g+g+gi)*hs:][:hs])
+		}
+		for k := 0; k < 3; k++ {
+			cell.p = append(cell.p, u.p[(d*3+k)*hs:][:hs])
+		}
+		for bi := 0; bi < l.batch; bi++ {
+			s := l.state(d, bi) * hs
+			cell.h, cell.c = u.h[s:s+hs], u.c[s:s+hs]
+			for step := 0; step < int(u.lens[bi]); step++ {
+				t := step
+				if d == 1 || u.reverse {
+					t = int(u.lens[bi]) - 1 - step
+				}
+				xt := u.x[l.x(t, bi)*width:][:width]
+				cell.x = cell.x[:0]
+				for gi := 0; gi < g; gi++ {
+					xg := matVec(wd[gi*hs*width:], xt, hs)
+					for j := range xg {
+						xg[j] += u.b[(d*2*g+gi)*hs+j]
+					}
+					cell.x = append(cell.x, xg)
+				}
+				op.step(cell)
+				copy(y[l.y(t, d, bi)*hs:], cell.h)
+			}
+		}
+	}
+	return y
+}
+
+// kernelFunc makes the op's kernel: outputs Y, Y_h (and for LSTM Y_c).
+func (op rnnOp) kernelFunc() kernel.Func {
+	return func(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
+		u, err := op.read(ctx, in)
 		if err != nil {
 			return nil, err
 		}
-		seqLen := make([]int64, l.batch)
-		for i := range seqLen {
-			seqLen[i] = int64(l.seq)
-		}
-		if lens != nil {
-			seqLen = lens.Int64s()
-			for _, s := range seqLen {
-				if s < 0 || s > int64(l.seq) {
-					return nil, ctx.Errorf("sequence length %d outside [0, %d]", s, l.seq)
-				}
-			}
-		}
-		xv, wv, rv := x.Float64s(), w.Float64s(), r.Float64s()
-		bv, pv := values(b, dirs*2*g*hs), values(peep, dirs*3*hs)
-		hv, cv := values(h0, l.batch*dirs*hs), values(c0, l.batch*dirs*hs)
-		y := make([]float64, l.seq*dirs*l.batch*hs)
-		for d := 0; d < dirs; d++ {
-			reverse := d == 1 || n.AttrString("direction", "") == "reverse"
-			wd, rd := wv[d*g*hs*in0:], rv[d*g*hs*hs:]
-			cell := &rnnCell{act: acts[d*len(op.acts) : (d+1)*len(op.acts)], node: n,
-				mulR: func(v []float64, gi int) []float64 { return matVec(rd[gi*hs*hs:], v, hs) }}
-			for gi := 0; gi < g; gi++ {
-				cell.rb = append(cell.rb, bv[(d*2*g+g+gi)*hs:][:hs])
-			}
-			for k := 0; k < 3; k++ {
-				cell.p = append(cell.p, pv[(d*3+k)*hs:][:hs])
-			}
-			for bi := 0; bi < l.batch; bi++ {
-				s := l.state(d, bi) * hs
-				cell.h, cell.c = hv[s:s+hs], cv[s:s+hs]
-				for step := 0; step < int(seqLen[bi]); step++ {
-					t := step
-					if reverse {
-						t = int(seqLen[bi]) - 1 - step
-					}
-					xt := xv[l.x(t, bi)*in0:][:in0]
-					cell.x = cell.x[:0]
-					for gi := 0; gi < g; gi++ {
-						xg := matVec(wd[gi*hs*in0:], xt, hs)
-						for j := range xg {
-							xg[j] += bv[(d*2*g+gi)*hs+j]
-						}
-						cell.x = append(cell.x, xg)
-					}
-					op.step(cell)
-					copy(y[l.y(t, d, bi)*hs:], cell.h)
-				}
-			}
-		}
+		y := op.run(u, ctx.Node)
 		outs := outputSlots(ctx, 3)
 		for i, o := range []struct {
 			shape []int64
 			v     []float64
-		}{{l.yShape(hs), y}, {st, hv}, {st, cv}}[:len(outs)] {
+		}{{u.shape, y}, {u.stateShape, u.h}, {u.stateShape, u.c}}[:len(outs)] {
 			if wanted(ctx, i) {
-				if outs[i], err = fromFloats(ctx, x.DType, o.shape, o.v); err != nil {
+				if outs[i], err = fromFloats(ctx, in[0].DType, o.shape, o.v); err != nil {
 					return nil, err
 				}
 			}
