@@ -9,8 +9,5 @@ func BenchmarkPeakFMA(b *testing.B) {
 		b.Skip("no AVX2+FMA")
 	}
 	const iters = 1 << 20
-	for b.Loop() {
-		peakFMA(iters)
-	}
-	reportGFLOPS(b, iters*192)
+	measure(b, iters*192, func() { peakFMA(iters) })
 }
