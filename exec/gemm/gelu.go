@@ -78,8 +78,25 @@ func erf32(x float32) float32 {
 
 // gelu replaces each x by x·(1+erf(x/√2))/2.
 func gelu(x []float32) {
-	done := geluAsm(x)
-	for i, v := range x[done:] {
-		x[done+i] = 0.5 * v * (1 + erf32(v*erfK[kRsqrt2]))
+	n := len(x) / nr * nr
+	geluRows(x, nr, n/nr, nr)
+	geluGo(x[n:])
+}
+
+// geluRows applies gelu to the rows×cols block of x with row stride ld.
+func geluRows(x []float32, ld, rows, cols int) {
+	done := 0
+	if cols == nr {
+		done = geluRows16(x, ld, rows)
+	}
+	for r := done; r < rows; r++ {
+		geluGo(x[r*ld : r*ld+cols])
+	}
+}
+
+// geluGo is gelu in portable Go.
+func geluGo(x []float32) {
+	for i, v := range x {
+		x[i] = 0.5 * v * (1 + erf32(v*erfK[kRsqrt2]))
 	}
 }

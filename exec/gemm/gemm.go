@@ -333,17 +333,20 @@ func merge(c []float32, ldc int, t []float32, h, w, acc int) {
 // apply runs the epilogue on the rows×cols block of c at (i0, j0); res,
 // if not nil, is laid out like c.
 func (e *Epilogue) apply(c, res []float32, ldc, i0, rows, j0, cols int) {
-	for i := i0; i < i0+rows; i++ {
-		row := c[i*ldc+j0 : i*ldc+j0+cols]
-		if e.Bias != nil {
-			for x, v := range e.Bias[j0 : j0+cols] {
-				row[x] += v
+	if e.Bias != nil {
+		bias := e.Bias[j0 : j0+cols]
+		for i := i0; i < i0+rows; i++ {
+			for x, v := range bias {
+				c[i*ldc+j0+x] += v
 			}
 		}
-		if e.GELU {
-			gelu(row)
-		}
-		if res != nil {
+	}
+	if e.GELU {
+		geluRows(c[i0*ldc+j0:], ldc, rows, cols)
+	}
+	if res != nil {
+		for i := i0; i < i0+rows; i++ {
+			row := c[i*ldc+j0 : i*ldc+j0+cols]
 			for x, v := range res[i*ldc+j0 : i*ldc+j0+cols] {
 				row[x] += v
 			}

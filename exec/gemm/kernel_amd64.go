@@ -75,16 +75,15 @@ func copyRows16(dst, src []float32, lds, kb int) int {
 	return kb
 }
 
-// geluAsm applies gelu to the longest prefix of x whose length is a
-// multiple of 16 with AVX2 and returns that length; 0 without AVX2.
-func geluAsm(x []float32) int {
-	n := len(x) &^ 15
-	if !fastPack || n == 0 {
+// geluRows16 applies gelu to 16 floats in each of rows rows of x, ld
+// apart, with AVX2 and returns rows; 0 without AVX2.
+func geluRows16(x []float32, ld, rows int) int {
+	if !fastPack || rows == 0 || len(x) < (rows-1)*ld+nr {
 		return 0
 	}
-	geluAVX2(&x[0], n)
-	return n
+	geluAVX2(&x[0], ld, rows)
+	return rows
 }
 
 //go:noescape
-func geluAVX2(x *float32, n int)
+func geluAVX2(x *float32, ld, rows int)

@@ -252,15 +252,17 @@ cdone:
 // HORNER does one Horner step on both chains: acc = acc·t + c.
 #define HORNER(c, t0, acc0, t1, acc1) VBROADCASTSS c, Y13; VFMADD213PS Y13, t0, acc0; VFMADD213PS Y13, t1, acc1
 
-// func geluAVX2(x *float32, n int)
+// func geluAVX2(x *float32, ld, rows int)
 //
-// Applies gelu to x[0:n], n a multiple of 16, 16 floats (two independent
-// chains) per iteration, with the method and tables of erf32 (gelu.go).
+// Applies gelu to 16 floats in each of rows rows, ld floats apart, as two
+// independent chains of 8, with the method and tables of erf32 (gelu.go).
 // Y15: abs mask, Y14: 1, Y13 and Y12: constants of the current step.
-TEXT ·geluAVX2(SB), NOSPLIT, $0-16
+TEXT ·geluAVX2(SB), NOSPLIT, $0-24
 	MOVQ x+0(FP), DI
-	MOVQ n+8(FP), CX
-	SHRQ $4, CX
+	MOVQ ld+8(FP), R8
+	SHLQ $2, R8
+	MOVQ rows+16(FP), CX
+	TESTQ CX, CX
 	JEQ  gdone
 	VPCMPEQD Y15, Y15, Y15
 	VPSRLD $1, Y15, Y15
@@ -368,7 +370,7 @@ gloop:
 	VMULPS Y10, Y6, Y6
 	VMOVUPS Y0, 0(DI)
 	VMOVUPS Y6, 32(DI)
-	ADDQ $64, DI
+	ADDQ R8, DI
 	DECQ CX
 	JNZ  gloop
 

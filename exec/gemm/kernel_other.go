@@ -19,5 +19,5 @@ func packT8(dst []float32, ldd int, src []float32, lds, rows, kb int, alpha floa
 // architecture.
 func copyRows16(dst, src []float32, lds, kb int) int { return 0 }
 
-// geluAsm is the fast path of gelu, absent on this architecture.
-func geluAsm(x []float32) int { return 0 }
+// geluRows16 is the fast path of geluRows, absent on this architecture.
+func geluRows16(x []float32, ld, rows int) int { return 0 }
