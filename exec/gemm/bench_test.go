@@ -11,7 +11,7 @@ var benchShapes = [][3]int{{128, 768, 768}, {128, 3072, 768}, {128, 768, 3072}} 
 // measure runs body b.N times and reports GFLOP/s of wall time and, on a
 // shared machine more telling, GFLOP per CPU-second: the rate of one core
 // while it runs (time the process was descheduled does not count), to be
-// compared with BenchmarkPeakFMA.
+// compared with BenchmarkPeakFMA/threads=1.
 func measure(b *testing.B, flops float64, body func()) {
 	cpu0 := cpuTime()
 	for b.Loop() {
