@@ -169,3 +169,49 @@ func TestVerifyBackendModels(t *testing.T) {
 		t.Errorf("%d of %d models fail Verify:\n%s", len(failures), len(models), strings.Join(failures, "\n"))
 	}
 }
+
+// TestInferTestModels infers the node outputs of the exported transformer
+// models in testmodels/ from scratch: every value gets a rank, and the
+// graph outputs agree with the exporter's declared types.
+func TestInferTestModels(t *testing.T) {
+	paths, _ := filepath.Glob(filepath.Join("..", "testmodels", "*", "model.onnx"))
+	if len(paths) == 0 {
+		t.Skip("no models in testmodels/")
+	}
+	for _, p := range paths {
+		m, err := importer.Load(p)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+			continue
+		}
+		g := m.Graph
+		if err := ir.Verify(g); err != nil {
+			t.Errorf("%s: %v", p, err)
+		}
+		want := map[*ir.Value]ir.Value{}
+		g.Walk(func(_ *ir.Graph, n *ir.Node) {
+			for _, o := range n.Outputs {
+				if o != nil {
+					want[o] = *o
+					o.DType, o.Shape = ir.Undefined, ir.UnrankedShape
+				}
+			}
+		})
+		if err := ir.InferShapes(g); err != nil {
+			t.Errorf("%s: %v", p, err)
+			continue
+		}
+		g.Walk(func(_ *ir.Graph, n *ir.Node) {
+			for _, o := range n.Outputs {
+				if o != nil && (!o.Shape.Ranked || o.DType == ir.Undefined) {
+					t.Errorf("%s: %s: output %s not inferred: %v%v", p, n.Describe(), o.Name, o.DType, o.Shape)
+				}
+			}
+		})
+		for _, o := range g.Outputs {
+			if msg := compareType(want[o], *o); msg != "" {
+				t.Errorf("%s: output %s: %s", p, o.Name, msg)
+			}
+		}
+	}
+}

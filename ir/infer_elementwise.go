@@ -75,6 +75,8 @@ func arith(op string, x, y Dim) Dim {
 			return Dim{Size: x.Size - y.Size}
 		case y == Dim{}:
 			return x
+		case x == y && x != unknownVal:
+			return Dim{}
 		}
 	case "Mul":
 		switch {

@@ -374,46 +374,64 @@ func evenSplit(size, k int64, numOutputs bool) []int64 {
 	return out
 }
 
-// sliceParams returns Slice's starts, ends, axes and steps (attributes
-// before opset 10, inputs after); ok is false when not known.
-func (c *inferCtx) sliceParams(n *Node, rank int) (starts, ends, axes, steps []int64, ok bool) {
+// sliceArgs are Slice's parameters as far as they are known at compile
+// time: starts, axes and steps as integers, ends as tracked contents (so
+// that a symbolic end such as a sequence length survives); nil when not known.
+type sliceArgs struct {
+	starts, axes, steps []int64
+	ends                []Dim
+}
+
+// sliceParams reads Slice's parameters: attributes before opset 10,
+// inputs from then on.
+func (c *inferCtx) sliceParams(n *Node) sliceArgs {
+	var a sliceArgs
 	if n.Version < 10 {
-		starts, _ = n.AttrInts("starts")
-		ends, _ = n.AttrInts("ends")
-		axes, _ = n.AttrInts("axes")
-	} else {
-		var ok1, ok2 bool
-		starts, ok1 = c.constInts(n, 1)
-		ends, ok2 = c.constInts(n, 2)
-		if !ok1 || !ok2 {
-			return nil, nil, nil, nil, false
+		a.starts, _ = n.AttrInts("starts")
+		ends, _ := n.AttrInts("ends")
+		for _, e := range ends {
+			a.ends = append(a.ends, Dim{Size: e})
 		}
+		a.axes, _ = n.AttrInts("axes")
+	} else {
+		a.starts, _ = c.constInts(n, 1)
+		a.ends, _ = c.dimsOf(n.Input(2))
 		if n.Input(3) != nil {
-			if axes, ok = c.constInts(n, 3); !ok {
-				return nil, nil, nil, nil, false
+			var ok bool
+			if a.axes, ok = c.constInts(n, 3); !ok {
+				a.axes = nil
+				return a
 			}
 		}
 		if n.Input(4) != nil {
-			if steps, ok = c.constInts(n, 4); !ok {
-				return nil, nil, nil, nil, false
-			}
+			a.steps, _ = c.constInts(n, 4)
 		}
 	}
-	if axes == nil {
-		for i := range starts {
-			axes = append(axes, int64(i))
+	k := len(a.axes)
+	switch {
+	case a.axes != nil:
+	case a.starts != nil:
+		k = len(a.starts)
+	case a.ends != nil:
+		k = len(a.ends)
+	case inShape(n, 1).Static() && inShape(n, 1).Rank() == 1:
+		k = int(inShape(n, 1).Dims[0].Size)
+	default:
+		return a
+	}
+	if a.axes == nil && k <= maxTrackedElems {
+		a.axes = make([]int64, k)
+		for i := range a.axes {
+			a.axes[i] = int64(i)
 		}
 	}
-	if steps == nil {
-		steps = make([]int64, len(starts))
-		for i := range steps {
-			steps[i] = 1
+	if a.steps == nil && (n.Version < 10 || n.Input(4) == nil) {
+		a.steps = make([]int64, k)
+		for i := range a.steps {
+			a.steps[i] = 1
 		}
 	}
-	if len(ends) != len(starts) || len(axes) != len(starts) || len(steps) != len(starts) {
-		return nil, nil, nil, nil, false
-	}
-	return starts, ends, axes, steps, true
+	return a
 }
 
 func inferSlice(c *inferCtx, n *Node, out []vtype) error {
@@ -421,43 +439,61 @@ func inferSlice(c *inferCtx, n *Node, out []vtype) error {
 	if !x.Ranked || len(out) == 0 {
 		return nil
 	}
-	starts, ends, axes, steps, ok := c.sliceParams(n, len(x.Dims))
-	if !ok {
+	a := c.sliceParams(n)
+	if a.axes == nil {
 		out[0].Shape = unknownDims(len(x.Dims))
 		return nil
 	}
-	norm, err := normAxes(n, axes, len(x.Dims))
+	norm, err := normAxes(n, a.axes, len(x.Dims))
 	if err != nil {
 		return err
 	}
+	k := len(a.axes)
+	known := len(a.starts) == k && len(a.ends) == k && len(a.steps) == k
 	s := ranked(x.Dims...)
-	for i, a := range axes {
-		ax := int(a)
+	for i, a2 := range a.axes {
+		ax := int(a2)
 		if ax < 0 {
 			ax += len(x.Dims)
 		}
-		if steps[i] == 0 {
+		s.Dims[ax] = UnknownDim
+		if !known {
+			continue
+		}
+		if a.steps[i] == 0 {
 			return inferErr(n, "slice step is 0")
 		}
-		d := x.Dims[ax]
-		switch {
-		case d.Known():
-			lo, hi := sliceBounds(d.Size, starts[i], ends[i], steps[i])
-			s.Dims[ax] = Fixed(sliceLen(lo, hi, steps[i]))
-		case starts[i] != 0 || steps[i] != 1 || ends[i] < math.MaxInt32:
-			s.Dims[ax] = UnknownDim // not the whole axis
-		}
+		s.Dims[ax] = sliceDim(x.Dims[ax], a.starts[i], a.ends[i], a.steps[i])
 	}
 	out[0].Shape = s
-	if v, ok := c.dimsOf(n.Input(0)); ok && len(norm) == 1 && len(x.Dims) == 1 && int64(len(v)) == x.Dims[0].Size {
-		lo, hi := sliceBounds(int64(len(v)), starts[0], ends[0], steps[0])
+	if v, ok := c.dimsOf(n.Input(0)); ok && known && len(norm) == 1 && len(x.Dims) == 1 && int64(len(v)) == x.Dims[0].Size && a.ends[0].Param == "" {
+		lo, hi := sliceBounds(int64(len(v)), a.starts[0], a.ends[0].Size, a.steps[0])
 		var picked []Dim
-		for j := lo; (steps[0] > 0 && j < hi) || (steps[0] < 0 && j > hi); j += steps[0] {
+		for j := lo; (a.steps[0] > 0 && j < hi) || (a.steps[0] < 0 && j > hi); j += a.steps[0] {
 			picked = append(picked, v[j])
 		}
 		c.track(n.Outputs[0], picked)
 	}
 	return nil
+}
+
+// sliceDim is the length of one sliced axis of size d. Taking [0:end) with
+// a symbolic end gives that symbol (the slice is assumed to fit, as it must
+// for the graph to be used as exported, e.g. position ids cut to the
+// sequence length).
+func sliceDim(d Dim, start int64, end Dim, step int64) Dim {
+	switch {
+	case end.Param == "" && d.Known():
+		lo, hi := sliceBounds(d.Size, start, end.Size, step)
+		return Fixed(sliceLen(lo, hi, step))
+	case start != 0 || step != 1:
+		return UnknownDim
+	case end.Param == "" && end.Size >= math.MaxInt32:
+		return d // the whole axis
+	case end.Param != "" && end != unknownVal:
+		return Symbol(end.Param)
+	}
+	return UnknownDim
 }
 
 // sliceBounds clamps start and end the way Slice does for a dim of size d.
@@ -632,12 +668,21 @@ func inferConstantOfShape(c *inferCtx, n *Node, out []vtype) error {
 	return nil
 }
 
-// inferRange computes the length from constant start, limit and delta.
-func inferRange(_ *inferCtx, n *Node, out []vtype) error {
+// inferRange computes the length from constant start, limit and delta;
+// 0 to a symbolic limit by 1 has the symbol's length.
+func inferRange(c *inferCtx, n *Node, out []vtype) error {
 	if len(out) == 0 {
 		return nil
 	}
 	out[0].Shape = unknownDims(1)
+	start, ok0 := c.dimsOf(n.Input(0))
+	limit, ok1 := c.dimsOf(n.Input(1))
+	delta, ok2 := c.dimsOf(n.Input(2))
+	if ok0 && ok1 && ok2 && len(start) == 1 && len(limit) == 1 && len(delta) == 1 &&
+		start[0] == (Dim{}) && delta[0] == (Dim{Size: 1}) && limit[0].Param != "" {
+		out[0].Shape = shapeFromDims(limit)
+		return nil
+	}
 	var v [3]float64
 	for i := range v {
 		in := n.Input(i)

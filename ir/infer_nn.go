@@ -134,11 +134,17 @@ func intsOr(n *Node, name string, k int, def int64) []int64 {
 
 // outDim computes one spatial output dim of a convolution or pooling.
 func (w window) outDim(n *Node, in Dim, i int) (Dim, error) {
-	if !in.Known() {
-		return UnknownDim, nil
-	}
 	ek := w.dilations[i]*(w.kernel[i]-1) + 1
 	s := w.strides[i]
+	if !in.Known() {
+		// Stride 1 with "same" padding keeps the (symbolic) size.
+		same := w.autoPad == "SAME_UPPER" || w.autoPad == "SAME_LOWER" ||
+			(w.autoPad == "NOTSET" || w.autoPad == "") && w.pads[i]+w.pads[i+len(w.kernel)] == ek-1
+		if s == 1 && same {
+			return in, nil
+		}
+		return UnknownDim, nil
+	}
 	var num int64
 	switch w.autoPad {
 	case "SAME_UPPER", "SAME_LOWER":

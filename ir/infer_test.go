@@ -85,7 +85,7 @@ var inferCases = []struct {
   %y4 = Reshape %h, %s4
   %y5 = Reshape %e, %s5 {allowzero=1}`,
 		map[string]string{"y1": "f32[B,S,12,64]", "y2": "f32[?,64]", "y3": "f32[6,4]", "y4": "f32[B,S,768]", "y5": "f32[0,3]"}},
-	{"shape arithmetic", "13", "%x:f32[B,S,768]",
+	{"shape arithmetic", "13", "%x:f32[B,S,768], %buf:f32[1,512]",
 		`%zero = const i64[] [0]
   %one = const i64[] [1]
   %ax = const i64[1] [0]
@@ -104,9 +104,16 @@ var inferCases = []struct {
   %hu = Unsqueeze %h2, %ax
   %t2 = Concat %bu, %lu, %hu, %ax {axis=0}
   %z = Reshape %x, %t2 {allowzero=1}
-  %e = Expand %twelve, %t`,
+  %e = Expand %twelve, %t
+  %ax1 = const i64[1] [1]
+  %pos = Slice %buf, %ax, %lu, %ax1
+  %r = Range %zero, %l, %one
+  %d0 = Sub %lu, %lu
+  %pos2 = Slice %buf, %d0, %lu, %ax1
+  %tail = Slice %buf, %lu, %lu, %ax1`,
 		map[string]string{"s": "i64[3]", "b": "i64[]", "bu": "i64[1]", "t": "i64[4]", "y": "f32[B,S,12,64]",
-			"c": "i64[1]", "d": "i64[1]", "z": "f32[B,S,144,0]", "e": "i64[B,S,12,64]"}},
+			"c": "i64[1]", "d": "i64[1]", "z": "f32[B,S,144,0]", "e": "i64[B,S,12,64]",
+			"pos": "f32[1,S]", "r": "i64[S]", "pos2": "f32[1,S]", "tail": "f32[1,?]"}},
 	{"flatten squeeze unsqueeze", "11", "%x:f32[2,3,4,5], %b:f32[B,3,4], %s:f32[3,1,4]",
 		`%f1 = Flatten %x {axis=2}
   %f2 = Flatten %b
@@ -189,16 +196,18 @@ var inferCases = []struct {
   %ax = const i64[2] [0, 2]
   %r2 = ReduceSum %x, %ax {keepdims=0}`,
 		map[string]string{"r1": "f32[2,3,1]", "r2": "f32[3]"}},
-	{"convolution", "11", "%x:f32[1,1,5,5], %w:f32[1,1,3,3], %x7:f32[1,1,7,5], %xb:f32[N,1,5,5], %wt:f32[1,2,3,3], %xt:f32[1,1,3,3]",
+	{"convolution", "11", "%x:f32[1,1,5,5], %w:f32[1,1,3,3], %x7:f32[1,1,7,5], %xs:f32[1,1,H,W], %xb:f32[N,1,5,5], %wt:f32[1,2,3,3], %xt:f32[1,1,3,3]",
 		`%c1 = Conv %x, %w {kernel_shape=[3, 3], pads=[1, 1, 1, 1]}
   %c2 = Conv %x, %w {pads=[1, 1, 1, 1], strides=[2, 2]}
   %c3 = Conv %x7, %w {pads=[1, 0, 1, 0], strides=[2, 2]}
   %c4 = Conv %xb, %w {auto_pad="SAME_UPPER", strides=[2, 2]}
   %c5 = Conv %x, %w {dilations=[2, 2]}
+  %c6 = Conv %xs, %w {pads=[1, 1, 1, 1]}
+  %c7 = Conv %xs, %w {pads=[1, 1, 1, 1], strides=[1, 2]}
   %t1 = ConvTranspose %xt, %wt
   %t2 = ConvTranspose %xt, %wt {output_padding=[1, 1], strides=[3, 2]}
   %t3 = ConvTranspose %xt, %wt {output_shape=[10, 8], strides=[3, 2]}`,
-		map[string]string{"c1": "f32[1,1,5,5]", "c2": "f32[1,1,3,3]", "c3": "f32[1,1,4,2]", "c4": "f32[N,1,3,3]", "c5": "f32[1,1,1,1]",
+		map[string]string{"c1": "f32[1,1,5,5]", "c2": "f32[1,1,3,3]", "c3": "f32[1,1,4,2]", "c4": "f32[N,1,3,3]", "c5": "f32[1,1,1,1]", "c6": "f32[1,1,H,W]", "c7": "f32[1,1,H,?]",
 			"t1": "f32[1,2,5,5]", "t2": "f32[1,2,10,8]", "t3": "f32[1,2,10,8]"}},
 	{"pooling", "12", "%x:f32[1,1,4,4], %y:f32[1,3,32,32]",
 		`%m, %i = MaxPool %x {ceil_mode=1, kernel_shape=[3, 3], strides=[2, 2]}
