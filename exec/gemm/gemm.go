@@ -8,8 +8,8 @@ import (
 
 // Blocking sizes besides the PackedB layout constants.
 const (
-	mcMax = 144  // rows of op(A) packed at once (kc×mc floats fit in L2)
-	ncMax = 1024 // columns of op(B) packed at once when B is not pre-packed
+	mcMax = 144 // rows of op(A) packed at once (kc×mc floats fit in L2)
+	ncMax = 384 // columns per tile: its C block and the A block stay in L2
 )
 
 // Options are the optional settings of a multiplication; a nil *Options
