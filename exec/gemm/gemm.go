@@ -95,9 +95,10 @@ type job struct {
 	batch     int
 	ep        *Epilogue // nil when no epilogue
 	kern      *kernel
-	mc, mt    int // rows per M tile, number of M tiles
-	nc, nt    int // columns per N tile (a multiple of 16), number of N tiles
-	unitsPerB int // mt·nt
+	runFn     func(lo, hi int) // run bound to this job (jobPool)
+	mc, mt    int              // rows per M tile, number of M tiles
+	nc, nt    int              // columns per N tile (a multiple of 16), number of N tiles
+	unitsPerB int              // mt·nt
 }
 
 // matLen returns the length a rows×cols matrix with row stride ld needs.
@@ -191,9 +192,15 @@ func (j *job) do(opt *Options) error {
 		j.run(0, units)
 		return nil
 	}
-	h := new(job) // only the threaded path lets the job escape
+	// The workers need the job on the heap: take one from jobPool, whose
+	// run method value is bound once, so that calls do not allocate.
+	h := jobPool.Get().(*job)
+	run := h.runFn
 	*h = *j
-	pool.ParallelFor(units, h.run)
+	h.runFn = run
+	pool.ParallelFor(units, run)
+	*h = job{runFn: run}
+	jobPool.Put(h)
 	return nil
 }
 
@@ -225,6 +232,12 @@ type scratch struct {
 	b    []float32 // packed op(B) block, kc×ncMax
 	tile []float32 // one micro-tile for edges, maxMR×16
 }
+
+var jobPool = sync.Pool{New: func() any {
+	j := new(job)
+	j.runFn = j.run
+	return j
+}}
 
 var scratchPool = sync.Pool{New: func() any {
 	return &scratch{

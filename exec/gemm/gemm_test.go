@@ -307,12 +307,16 @@ func TestNoAllocs(t *testing.T) {
 	a, b, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
 	pb, _ := PackB(false, k, n, b, n)
 	Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n, nil)
-	allocs := testing.AllocsPerRun(10, func() {
-		Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n, nil)
-		SgemmPacked(false, m, n, k, 1, a, k, pb, 0, c, n, nil)
-	})
-	if allocs != 0 {
-		t.Errorf("single-threaded calls allocate %v times", allocs)
+	pool := NewPool(2)
+	defer pool.Close()
+	for _, opt := range []*Options{nil, {Pool: pool}} {
+		allocs := testing.AllocsPerRun(10, func() {
+			Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n, opt)
+			SgemmPacked(false, m, n, k, 1, a, k, pb, 0, c, n, opt)
+		})
+		if allocs != 0 {
+			t.Errorf("calls with options %+v allocate %v times", opt, allocs)
+		}
 	}
 }
 

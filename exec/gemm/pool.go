@@ -12,6 +12,7 @@ import (
 type Pool struct {
 	threads int
 	tasks   chan task
+	wgs     sync.Pool // of *sync.WaitGroup, so that calls do not allocate
 }
 
 type task struct {
@@ -69,11 +70,15 @@ func (p *Pool) ParallelFor(n int, fn func(lo, hi int)) {
 		}
 		return
 	}
-	var wg sync.WaitGroup
+	wg, _ := p.wgs.Get().(*sync.WaitGroup)
+	if wg == nil {
+		wg = new(sync.WaitGroup)
+	}
 	wg.Add(parts - 1)
 	for i := 1; i < parts; i++ {
-		p.tasks <- task{fn: fn, lo: i * n / parts, hi: (i + 1) * n / parts, done: &wg}
+		p.tasks <- task{fn: fn, lo: i * n / parts, hi: (i + 1) * n / parts, done: wg}
 	}
 	fn(0, n/parts)
 	wg.Wait()
+	p.wgs.Put(wg)
 }
