@@ -18,6 +18,6 @@
 //
 // Work is split over tiles of M×N (and batches) on an optional Pool of
 // worker goroutines; a nil Pool runs everything on the calling goroutine.
-// Packing buffers are reused between calls, so single-threaded calls do not
-// allocate in steady state.
+// Packing buffers and per-call state are reused between calls, so calls do
+// not allocate in steady state.
 package gemm
