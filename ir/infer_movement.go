@@ -915,3 +915,89 @@ func inferRandom(_ *inferCtx, n *Node, out []vtype) error {
 	}
 	return nil
 }
+
+// inferResize covers Resize and Upsample: sizes (with the "stretch"
+// policy) or scales, constant, over all axes or the axes attribute.
+func inferResize(c *inferCtx, n *Node, out []vtype) error {
+	x := inShape(n, 0)
+	if len(out) == 0 || !x.Ranked {
+		return nil
+	}
+	r := len(x.Dims)
+	axes := make([]int64, r)
+	for i := range axes {
+		axes[i] = int64(i)
+	}
+	if a, ok := n.AttrInts("axes"); ok {
+		axes = a
+	}
+	norm := make([]int, len(axes))
+	for i, a := range axes {
+		ax, err := normAxis(n, a, r)
+		if err != nil {
+			return err
+		}
+		norm[i] = ax
+	}
+	s := ranked(x.Dims...)
+	for _, ax := range norm {
+		s.Dims[ax] = UnknownDim
+	}
+	scales, sizes := resizeInputs(c, n)
+	switch {
+	case sizes != nil && len(sizes) != len(norm), scales != nil && len(scales) != len(norm):
+		return inferErr(n, "scales %v or sizes %v do not match the %d resized axes of shape %v", scales, sizes, len(norm), x)
+	case sizes != nil && n.AttrString("keep_aspect_ratio_policy", "stretch") == "stretch":
+		for i, ax := range norm {
+			if sizes[i] < 0 {
+				return inferErr(n, "negative size in %v", sizes)
+			}
+			s.Dims[ax] = Fixed(sizes[i])
+		}
+	case scales != nil && n.AttrString("coordinate_transformation_mode", "") != "tf_crop_and_resize":
+		for i, ax := range norm {
+			s.Dims[ax] = scaleDim(x.Dims[ax], scales[i])
+		}
+	}
+	out[0].Shape = s
+	return nil
+}
+
+// resizeInputs returns the constant scales and sizes of a Resize or
+// Upsample node (nil when absent, empty or not constant).
+func resizeInputs(c *inferCtx, n *Node) (scales []float64, sizes []int64) {
+	switch {
+	case n.Op == "Upsample" && n.Version < 9:
+		f, _ := n.AttrFloats("scales")
+		for _, v := range f {
+			scales = append(scales, float64(v))
+		}
+		return scales, nil
+	case n.Op == "Upsample" || n.Version < 11:
+		return constFloats(n.Input(1)), nil
+	}
+	if sizes, _ = c.constInts(n, 3); len(sizes) == 0 {
+		sizes = nil
+	}
+	return constFloats(n.Input(2)), sizes
+}
+
+// constFloats returns the elements of a small constant input (nil when
+// absent, empty or not constant).
+func constFloats(v *Value) []float64 {
+	if v == nil || v.Const == nil || v.Const.Check() != nil || v.Const.Len() == 0 || v.Const.Len() > maxTrackedElems {
+		return nil
+	}
+	return v.Const.Float64s()
+}
+
+// scaleDim is floor(d * scale); a scale of 1 keeps a symbolic dim.
+func scaleDim(d Dim, scale float64) Dim {
+	switch {
+	case scale == 1:
+		return d
+	case !d.Known() || !(scale > 0) || float64(d.Size)*scale > float64(MaxElements):
+		return UnknownDim
+	}
+	return Fixed(int64(math.Floor(float64(d.Size) * scale)))
+}

@@ -47,6 +47,7 @@ func buildRules() map[string]opRule {
 	add(Injective, inferTile, "Tile")
 	add(Injective, inferPad, "Pad")
 	add(Injective, inferDepthSpace(true), "DepthToSpace")
+	add(Opaque, inferResize, "Resize", "Upsample")
 	add(Injective, inferDepthSpace(false), "SpaceToDepth")
 	add(Opaque, inferShapeOp, "Shape")
 	add(Opaque, inferSize, "Size")

@@ -233,6 +233,18 @@ var inferCases = []struct {
   %k = const i64[1] [2]
   %val, %idx = TopK %m, %k`,
 		map[string]string{"y": "f32[1,3,6,7]", "y2": "f32[1,3,7,8]", "t": "f32[6,8]", "val": "f32[3,2]", "idx": "i64[3,2]"}},
+	{"resize", "19", "%x:f32[1,1,2,4], %s:f32[N,C,H,W]",
+		`%sc = const f32[4] [1.0, 1.0, 0.6, 0.6]
+  %y1 = Resize %x, _, %sc
+  %sz = const i64[4] [1, 1, 1, 3]
+  %y2 = Resize %x, _, _, %sz {mode="nearest"}
+  %sz2 = const i64[2] [1, 3]
+  %y3 = Resize %x, _, _, %sz2 {axes=[2, 3]}
+  %sc2 = const f32[2] [2.0, 1.0]
+  %y4 = Resize %s, _, %sc2 {axes=[1, -1]}`,
+		map[string]string{"y1": "f32[1,1,1,2]", "y2": "f32[1,1,1,3]", "y3": "f32[1,1,1,3]", "y4": "f32[N,?,H,W]"}},
+	{"upsample", "7", "%x:f32[1,1,2,2]", `%y = Upsample %x {mode="nearest", scales=[1.0, 1.0, 2.0, 3.0]}`,
+		map[string]string{"y": "f32[1,1,4,6]"}},
 	{"pad attribute", "2", "%x:f32[2,2]", `%y = Pad %x {pads=[1, 0, 2, 3]}`,
 		map[string]string{"y": "f32[5,5]"}},
 	{"einsum", "12", "%a:f32[B,2,3], %b:f32[B,3,4], %m:f32[2,3], %n:f32[3,4], %e:f32[5,2,3], %v:f32[3]",
