@@ -134,6 +134,12 @@ func withKernels(t *testing.T, f func(t *testing.T)) {
 		activeKernel, fastPack = k, savedPack && k != goKernel
 		t.Run(k.name, f)
 	}
+	// Portable kernels with the tile heights of the assembly kernels cover
+	// their packing and edge paths on any CPU.
+	for _, mr := range []int{6, 16} {
+		activeKernel, fastPack = newGoKernel(mr), savedPack
+		t.Run(activeKernel.name, f)
+	}
 }
 
 var shapes = [][3]int{ // m, n, k

@@ -1,6 +1,9 @@
 package gemm
 
-import "unsafe"
+import (
+	"fmt"
+	"unsafe"
+)
 
 // maxMR bounds the micro-tile height of every kernel.
 const maxMR = 16
@@ -15,25 +18,30 @@ type kernel struct {
 }
 
 // goKernel is the portable micro-kernel.
-var goKernel = &kernel{name: "go", mr: 4, fn: kernGo}
+var goKernel = newGoKernel(4)
 
 // activeKernel is the kernel used by every call; tests switch it to cover
 // all kernels the CPU can run.
 var activeKernel = bestKernel()
 
-func kernGo(k int, a, b, c *float32, ldc, acc int) {
-	const mr = 4
-	as := unsafe.Slice(a, k*mr)
-	bs := unsafe.Slice(b, k*nr)
-	var t [mr * nr]float32
-	for p := range k {
-		bp := (*[nr]float32)(bs[p*nr:])
-		for r := range mr {
-			av, tr := as[p*mr+r], (*[nr]float32)(t[r*nr:])
-			for x, bv := range bp {
-				tr[x] += av * bv
+// newGoKernel returns a portable kernel for mr×16 tiles (mr <= maxMR).
+// Tests also use it with the tile heights of the assembly kernels, to run
+// the packing and edge paths of those on any CPU.
+func newGoKernel(mr int) *kernel {
+	fn := func(k int, a, b, c *float32, ldc, acc int) {
+		as := unsafe.Slice(a, k*mr)
+		bs := unsafe.Slice(b, k*nr)
+		var t [maxMR * nr]float32
+		for p := range k {
+			bp := (*[nr]float32)(bs[p*nr:])
+			for r, av := range as[p*mr : (p+1)*mr] {
+				tr := (*[nr]float32)(t[r*nr:])
+				for x, bv := range bp {
+					tr[x] += av * bv
+				}
 			}
 		}
+		merge(unsafe.Slice(c, (mr-1)*ldc+nr), ldc, t[:], mr, nr, acc)
 	}
-	merge(unsafe.Slice(c, (mr-1)*ldc+nr), ldc, t[:], mr, nr, acc)
+	return &kernel{name: fmt.Sprintf("go%d", mr), mr: mr, fn: fn}
 }
