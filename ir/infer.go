@@ -44,6 +44,11 @@ func newInferCtx(opsets map[string]int64) *inferCtx {
 }
 
 func (c *inferCtx) graph(g *Graph) error {
+	if g.Opsets != nil {
+		outer := c.opsets
+		c.opsets = g.Opsets
+		defer func() { c.opsets = outer }()
+	}
 	var errs []string
 	for _, n := range g.Nodes {
 		if n == nil {
@@ -58,12 +63,12 @@ func (c *inferCtx) graph(g *Graph) error {
 
 // node infers the outputs of one node (and the nested graphs it holds).
 func (c *inferCtx) node(n *Node) error {
+	if err := c.subgraphs(n); err != nil {
+		return err
+	}
 	s, err := nodeSchema(n, c.opsets)
 	if err != nil {
 		return nil // an op outside the table: nothing to infer
-	}
-	if err := c.subgraphs(n); err != nil {
-		return err
 	}
 	if s.infer == nil && s.Infer != nil {
 		return s.Infer(n)
@@ -71,8 +76,8 @@ func (c *inferCtx) node(n *Node) error {
 	return c.apply(s, n)
 }
 
-// subgraphs infers the nested graphs of n, first giving Loop and Scan body
-// inputs the types the node passes them where they are not declared.
+// subgraphs infers the nested graphs of n, first giving Loop body inputs
+// the types the node passes them where they are not declared.
 func (c *inferCtx) subgraphs(n *Node) error {
 	var errs []string
 	for _, name := range sortedAttrNames(n) {
