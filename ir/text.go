@@ -30,29 +30,32 @@ import (
 // shape (f32[B,?,128]; f32 alone when the rank is unknown, ?[2] when the
 // element type is; f32[] is a scalar), wrapped as seq<…>, opt<…>, map<…> or
 // sparse<…> for the other kinds. Dims are sizes, symbols, or ? for unknown.
+// Other names (graphs, domains, ops, attributes, symbols) are written plain
+// when they start with a letter, _ or / and go on with letters, digits and
+// _ . - /, and quoted otherwise.
 //
 // Node lines list outputs (_ for an omitted one, () for none), the op as
 // [domain:]Op, with @version when the node's Version is not the one the
 // opset lines select, the inputs (_ for an omitted one) and the attributes
-// in braces, sorted by name. name="…" is the node name; an attribute that
-// happens to be called name is written "name"=…. Attribute values: 1 (int),
-// 1.0 (float: always with a point, an exponent, inf or nan), "s" (string),
-// [1, 2] / [1.0] / ["a"] (lists; an empty one states its kind: ints []),
-// tensors as for const, graph NAME(…) -> (…) {…} (indented block), lists
-// of those, and sparse_tensor T, sparse_tensors [...], type_proto TYPE,
-// type_protos [...].
+// in braces, sorted by name (one per line when one of them is a graph).
+// name="…" is the node name; an attribute that happens to be called name
+// is written "name"=…. Attribute values: 1 (int), 1.0 (float: always with a
+// point, an exponent, inf or nan), "s" (string), [1, 2] / [1.0] / ["a"]
+// (lists; an empty one states its kind: ints []), tensors as for const,
+// graph NAME(…) -> (…) {…} (an indented block), lists of those, and
+// sparse_tensor T, sparse_tensors [...], type_proto TYPE, type_protos [...].
 //
 // Constants (initializers) print as %name = const TENSOR, with the value's
-// type before = when it differs from the tensor's. A tensor is
-// dtype[dims] followed by its elements, flat in row-major order (complex
-// ones as real, imaginary pairs), when it has
-// at most TextInlineElements of them, and otherwise by <elided
-// sha256:…> (the first 16 hex digits of a hash of its data). Parse needs
-// the inline form: it rejects elided data, since it cannot rebuild it.
+// type before = when it differs from the tensor's. A tensor is dtype[dims]
+// followed by its elements in brackets, flat in row-major order (complex
+// ones as real, imaginary pairs), when it has at most TextInlineElements of
+// them, and otherwise by <elided sha256:…> (the first 16 hex digits of
+// TensorHash). Parse needs the inline form: it rejects elided data, since
+// it cannot rebuild it.
 //
 // Nested graphs inherit the opset lines of the enclosing graph and print
 // their own only where they differ. Values of enclosing graphs are used by
-// name.
+// name. Parse skips # comments to the end of a line.
 
 // TextInlineElements is the largest constant Print writes out in full.
 const TextInlineElements = 64
