@@ -215,14 +215,19 @@ func (j *job) plan(threads int) {
 	if w := (tiles + j.mt - 1) / j.mt; w > nparts {
 		nparts = min(w, panels(j.n))
 	}
-	if j.mt*nparts < tiles {
+	// While there are few units, make their number a multiple of threads
+	// so that no thread gets one more than the others.
+	for u := j.batch * j.mt * nparts; u%threads != 0 && u < 4*threads && nparts < panels(j.n); u += j.batch * j.mt {
+		nparts++
+	}
+	j.nc = panels((j.n+nparts-1)/nparts) * nr
+	j.nt = (j.n + j.nc - 1) / j.nc
+	if j.mt*j.nt < tiles {
 		// Too few columns: split M finer too.
-		j.mt = min((tiles+nparts-1)/nparts, (j.m+mr-1)/mr)
+		j.mt = min((tiles+j.nt-1)/j.nt, (j.m+mr-1)/mr)
 	}
 	j.mc = ((j.m+j.mt-1)/j.mt + mr - 1) / mr * mr
 	j.mt = (j.m + j.mc - 1) / j.mc
-	j.nc = panels((j.n+nparts-1)/nparts) * nr
-	j.nt = (j.n + j.nc - 1) / j.nc
 	j.unitsPerB = j.mt * j.nt
 }
 

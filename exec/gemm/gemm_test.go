@@ -345,3 +345,17 @@ func TestParallelFor(t *testing.T) {
 		pool.Close()
 	}
 }
+
+// TestPlan checks that the tiles of the BERT shapes share out evenly.
+func TestPlan(t *testing.T) {
+	for _, threads := range []int{1, 2, 3, 4, 8} {
+		for _, s := range [][2]int{{128, 768}, {128, 3072}, {512, 768}, {384, 3072}} {
+			j := job{m: s[0], n: s[1], batch: 1, kern: newGoKernel(6)}
+			j.plan(threads)
+			units := j.mt * j.nt
+			if units%threads != 0 && units < 4*threads {
+				t.Errorf("%d threads, %dx%d: %d units (%d×%d tiles of %dx%d)", threads, s[0], s[1], units, j.mt, j.nt, j.mc, j.nc)
+			}
+		}
+	}
+}
