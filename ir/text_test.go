@@ -1,6 +1,7 @@
 package ir
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -213,15 +214,22 @@ func TestPrintNeverPanics(t *testing.T) {
 	}
 }
 
+// FuzzParse checks that whatever parses prints back to text that parses
+// to the same graph, and that Verify and InferShapes do not panic on it.
 func FuzzParse(f *testing.F) {
 	for _, s := range roundTripTexts {
 		f.Add(s)
+	}
+	for _, c := range inferCases {
+		f.Add(fmt.Sprintf("graph g(%s) -> () {\n  opset \"\" %s\n  %s\n}", c.inputs, c.opset, c.body))
 	}
 	f.Fuzz(func(t *testing.T, text string) {
 		g, err := Parse(text)
 		if err != nil {
 			return
 		}
+		_ = Verify(g)
+		_ = InferShapes(g)
 		again, err := Parse(Print(g))
 		if err != nil {
 			t.Fatalf("printed graph does not parse: %v\n%s", err, Print(g))
