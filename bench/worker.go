@@ -102,7 +102,7 @@ func worker(c workerConfig, commands io.Reader, replies io.Writer) int {
 	}
 	e, name, err := open(c)
 	if err != nil {
-		reply("error cannot load: %v", err)
+		reply("error %v", err)
 		return 1
 	}
 	reply("ready %s", name)
@@ -112,7 +112,7 @@ func worker(c workerConfig, commands io.Reader, replies io.Writer) int {
 		case "run":
 			start := time.Now()
 			if err := protect(e.run); err != nil {
-				reply("error cannot run: %v", err)
+				reply("error %v", err)
 				return 1
 			}
 			reply("ok %d", time.Since(start).Nanoseconds())
@@ -206,7 +206,7 @@ func startWorker(c workerConfig, timeout time.Duration) (*workerProc, error) {
 	name, err := p.await("ready")
 	if err != nil {
 		p.kill()
-		return nil, err
+		return nil, fmt.Errorf("cannot load: %w", err)
 	}
 	p.name = name
 	return p, nil
@@ -237,12 +237,13 @@ func (p *workerProc) await(word string) (string, error) {
 // step runs the model once in the worker and returns the time it took.
 func (p *workerProc) step() (time.Duration, error) {
 	if _, err := fmt.Fprintln(p.stdin, "run"); err != nil {
-		return 0, err
+		p.kill()
+		return 0, fmt.Errorf("cannot run: %w", err)
 	}
 	s, err := p.await("ok")
 	if err != nil {
 		p.kill()
-		return 0, err
+		return 0, fmt.Errorf("cannot run: %w", err)
 	}
 	ns, err := strconv.ParseInt(s, 10, 64)
 	return time.Duration(ns), err

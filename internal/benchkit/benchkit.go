@@ -171,9 +171,11 @@ func RandomInputs(specs []InputSpec, seed uint64) (map[string]*ir.Tensor, error)
 	return inputs, nil
 }
 
-// MatMulFLOPs infers g's shapes and counts the floating-point operations of
-// its MatMul and Gemm nodes (nested graphs included): 2·K per output
-// element, where K is the contracted size. Bind the input shapes first
+// MatMulFLOPs infers g's shapes and counts the floating-point operations
+// of its matrix products (nested graphs included): MatMul, Gemm and tfc's
+// fused Linear do 2·K per output element, where K is the contracted size;
+// tfc's fused Attention(q, k, v, mask) on [B, S, H·D] tensors does its two
+// products, 4·Sk per element of q. Bind the input shapes first
 // (BindShapes). It also returns how many such nodes it could not count
 // because a shape stayed unknown.
 func MatMulFLOPs(g *ir.Graph) (flops int64, uncounted int) {
@@ -181,33 +183,69 @@ func MatMulFLOPs(g *ir.Graph) (flops int64, uncounted int) {
 	// through uncounted.
 	_ = ir.InferShapes(g)
 	g.Walk(func(_ *ir.Graph, n *ir.Node) {
-		if n.Domain != "" || (n.Op != "MatMul" && n.Op != "Gemm") {
+		var f int64
+		switch n.QualifiedOp() {
+		case "MatMul", "Gemm", ir.QualifiedOp(ir.TfcDomain, "Linear"):
+			f = product(2, contracted(n), numel(n.Outputs, 0))
+		case ir.QualifiedOp(ir.TfcDomain, "Attention"):
+			f = product(4, numel(n.Inputs, 0), dim(n.Inputs, 1, -2))
+		default:
 			return
 		}
-		k, out := contracted(n), int64(-1)
-		if len(n.Outputs) > 0 && n.Outputs[0] != nil && n.Outputs[0].Shape.Static() {
-			out, _ = ir.NumElements(n.Outputs[0].Shape.Sizes())
-		}
-		if k < 0 || out < 0 {
+		if f < 0 {
 			uncounted++
 			return
 		}
-		flops += 2 * k * out
+		flops += f
 	})
 	return flops, uncounted
 }
 
-// contracted returns the K of a MatMul or Gemm node, or -1 if unknown.
+// product multiplies sizes, any of which may be -1 (unknown): then the
+// product is -1.
+func product(sizes ...int64) int64 {
+	p := int64(1)
+	for _, n := range sizes {
+		if n < 0 {
+			return -1
+		}
+		p *= n
+	}
+	return p
+}
+
+// contracted returns the K of a MatMul, Gemm or Linear node (the last dim
+// of its first input, or the first with Gemm's transA), or -1 if unknown.
 func contracted(n *ir.Node) int64 {
-	if len(n.Inputs) == 0 || n.Inputs[0] == nil || !n.Inputs[0].Shape.Ranked {
+	if a := n.Attr("transA"); n.Op == "Gemm" && a != nil && a.Int != 0 {
+		return dim(n.Inputs, 0, 0)
+	}
+	return dim(n.Inputs, 0, -1)
+}
+
+// numel returns the element count of vs[i], or -1 if unknown.
+func numel(vs []*ir.Value, i int) int64 {
+	if i >= len(vs) || vs[i] == nil || !vs[i].Shape.Static() {
 		return -1
 	}
-	dims := n.Inputs[0].Shape.Dims
-	axis := len(dims) - 1
-	if a := n.Attr("transA"); n.Op == "Gemm" && a != nil && a.Int != 0 {
-		axis = 0
+	n, err := ir.NumElements(vs[i].Shape.Sizes())
+	if err != nil {
+		return -1
 	}
-	if axis < 0 || !dims[axis].Known() {
+	return n
+}
+
+// dim returns dim axis of vs[i] (negative counts from the end), or -1 if
+// unknown.
+func dim(vs []*ir.Value, i, axis int) int64 {
+	if i >= len(vs) || vs[i] == nil || !vs[i].Shape.Ranked {
+		return -1
+	}
+	dims := vs[i].Shape.Dims
+	if axis < 0 {
+		axis += len(dims)
+	}
+	if axis < 0 || axis >= len(dims) || !dims[axis].Known() {
 		return -1
 	}
 	return dims[axis].Size

@@ -1,10 +1,12 @@
 package benchkit
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/tfc-project/tfc"
 	"github.com/tfc-project/tfc/ir"
 )
 
@@ -83,5 +85,41 @@ func TestWriteTable(t *testing.T) {
 	want := "| m | 1 | e | 3 | 1.0 | 2.0 | – | 1.50 | – | 3 |\n| m | 1 | f | cannot load: a\\|b | | | | | | |\n"
 	if !strings.HasSuffix(b.String(), want) {
 		t.Fatalf("table:\n%s", b.String())
+	}
+}
+
+// LoadTFC runs an .onnx file and the .tfc artifact compiled from it, and
+// counts the same FLOPs for both.
+func TestLoadTFC(t *testing.T) {
+	shapes := map[string][]int64{"input_ids": {1, 8}, "attention_mask": {1, 8}, "token_type_ids": {1, 8}}
+	m, err := LoadTFC("../../testmodels/bert_op17/model.onnx", shapes, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs, err := RandomInputs(m.Inputs, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(inputs); err != nil {
+		t.Fatal(err)
+	}
+	c, err := tfc.Compile("../../testmodels/bert_op17/model.onnx", tfc.CompileOptions{Shapes: shapes})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "bert.tfc")
+	if err := c.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	mt, err := LoadTFC(path, nil, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := mt.Run(inputs); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("engine %q, %d FLOPs; from .tfc: %q, %d FLOPs", m.Engine, m.FLOPs, mt.Engine, mt.FLOPs)
+	if m.FLOPs == 0 || mt.FLOPs != m.FLOPs {
+		t.Errorf("FLOPs %d from .onnx, %d from .tfc", m.FLOPs, mt.FLOPs)
 	}
 }

@@ -3,11 +3,12 @@ package benchkit
 import (
 	"fmt"
 	"path/filepath"
+	"strings"
 
-	"github.com/tfc-project/tfc/exec"
+	"github.com/tfc-project/tfc"
+	"github.com/tfc-project/tfc/codegen"
 	"github.com/tfc-project/tfc/importer"
 	"github.com/tfc-project/tfc/ir"
-	"github.com/tfc-project/tfc/passes"
 )
 
 // Analysis is what a benchmark needs to know of a model at the benchmarked
@@ -15,8 +16,8 @@ import (
 type Analysis struct {
 	Inputs    []InputSpec
 	Outputs   []string // the graph's output names, in order
-	FLOPs     int64 // MatMul and Gemm operations per run (MatMulFLOPs)
-	Uncounted int   // MatMul/Gemm nodes whose shapes stayed unknown
+	FLOPs     int64    // MatMul and Gemm operations per run (MatMulFLOPs)
+	Uncounted int      // MatMul/Gemm nodes whose shapes stayed unknown
 }
 
 // Analyze binds g's input shapes (BindShapes) and counts its FLOPs.
@@ -53,33 +54,61 @@ type TFC struct {
 	Run    func(inputs map[string]*ir.Tensor) error
 }
 
-// LoadTFC prepares the model at path to run with tfc on threads threads at
-// the given input shapes. This is the one function to change when tfc's
-// runtime changes: today it runs the optimized graph on the reference
-// interpreter, which is single-threaded and has no compiled .tfc format.
+// LoadTFC prepares the model at path (.onnx, compiled in memory for the
+// given input shapes, or a compiled .tfc artifact) to run with tfc's
+// Session API, and analyzes it. threads is not yet a setting of tfc's
+// runtime; callers bound it with GOMAXPROCS. This is the one function that
+// ties the benchmarks to tfc's runtime.
 func LoadTFC(path string, shapes map[string][]int64, threads int) (*TFC, error) {
+	var m *tfc.Model
+	var a *Analysis
 	if filepath.Ext(path) == ".tfc" {
-		return nil, fmt.Errorf("%s: compiled .tfc models need tfc's Session API, which this build does not have yet", path)
+		var err error
+		if m, err = tfc.Load(path); err != nil {
+			return nil, err
+		}
+		if a, err = Analyze(m.Plan().Graph, shapes); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	} else {
+		im, err := importer.Load(path)
+		if err != nil {
+			return nil, err
+		}
+		// Count the FLOPs before the optimizer fuses MatMuls away.
+		if a, err = Analyze(im.Graph, shapes); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		bound := map[string][]int64{}
+		for _, in := range a.Inputs {
+			bound[in.Name] = in.Shape
+		}
+		if m, err = tfc.CompileGraph(im.Graph, tfc.CompileOptions{Shapes: bound}); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 	}
-	m, err := importer.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	g := m.Graph
-	a, err := Analyze(g, shapes)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if _, err := passes.Optimize(g, passes.Options{Level: passes.Basic}); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	it := exec.NewInterpreter()
-	if err := it.Check(g); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
+	sess := m.NewSession()
 	run := func(inputs map[string]*ir.Tensor) error {
-		_, err := it.Run(g, inputs)
+		_, err := sess.Run(inputs)
 		return err
 	}
-	return &TFC{Analysis: a, Engine: "tfc (reference interpreter, 1 thread)", Run: run}, nil
+	return &TFC{Analysis: a, Engine: engineName(m.Plan()), Run: run}, nil
+}
+
+// engineName names tfc in the results table, saying how much of the plan
+// still runs on reference kernels.
+func engineName(p *codegen.Plan) string {
+	if p.Interpreted != "" {
+		return "tfc (reference interpreter: " + p.Interpreted + ")"
+	}
+	ref := 0
+	for _, s := range p.Steps {
+		if strings.HasPrefix(s.Kernel, "ref:") {
+			ref++
+		}
+	}
+	if ref == 0 {
+		return "tfc"
+	}
+	return fmt.Sprintf("tfc (%d of %d steps on reference kernels)", ref, len(p.Steps))
 }
