@@ -93,7 +93,8 @@ type job struct {
 	ldc       int
 	strideC   int
 	batch     int
-	ep        *Epilogue // nil when no epilogue
+	ep        Epilogue // a copy, so that opt does not escape
+	hasEp     bool     // ep is active
 	kern      *kernel
 	runFn     func(lo, hi int) // run bound to this job (jobPool)
 	mc, mt    int              // rows per M tile, number of M tiles
@@ -158,7 +159,7 @@ func (j *job) validate() error {
 	if j.batch > 1 && j.strideC < matLen(j.m, j.n, j.ldc) {
 		return fmt.Errorf("gemm: strideC=%d makes the C matrices overlap", j.strideC)
 	}
-	if j.ep == nil {
+	if !j.hasEp {
 		return nil
 	}
 	if j.ep.Bias != nil && len(j.ep.Bias) < j.n {
@@ -176,7 +177,7 @@ func (j *job) do(opt *Options) error {
 	if opt != nil {
 		pool = opt.Pool
 		if opt.Epilogue.active() {
-			j.ep = &opt.Epilogue
+			j.ep, j.hasEp = opt.Epilogue, true
 		}
 	}
 	if err := j.validate(); err != nil {
@@ -268,14 +269,14 @@ func (j *job) run(lo, hi int) {
 func (j *job) unit(s *scratch, bi, i0, mb, j0, nb int) {
 	c := j.c[bi*j.strideC:]
 	var res []float32
-	if j.ep != nil && j.ep.Residual != nil {
+	if j.hasEp && j.ep.Residual != nil {
 		res = j.ep.Residual[bi*j.strideC:]
 	}
 	if j.beta != 1 && (j.beta != 0 || j.k == 0) {
 		scale(c, j.ldc, i0, mb, j0, nb, j.beta)
 	}
 	if j.k == 0 {
-		if j.ep != nil {
+		if j.hasEp {
 			j.ep.apply(c, res, j.ldc, i0, mb, j0, nb)
 		}
 		return
@@ -310,7 +311,7 @@ func (j *job) unit(s *scratch, bi, i0, mb, j0, nb int) {
 					j.kern.fn(kb, ap, bp, &s.tile[0], nr, 0)
 					merge(c[ci:], j.ldc, s.tile, h, w, acc)
 				}
-				if last && j.ep != nil {
+				if last && j.hasEp {
 					j.ep.apply(c, res, j.ldc, i0+ir, h, j0+jr, w)
 				}
 			}
