@@ -76,8 +76,8 @@ func (c *inferCtx) node(n *Node) error {
 	return c.apply(s, n)
 }
 
-// subgraphs infers the nested graphs of n, first giving Loop body inputs
-// the types the node passes them where they are not declared.
+// subgraphs infers the nested graphs of n, first giving Loop and Scan body
+// inputs the types the node passes them where they are not declared.
 func (c *inferCtx) subgraphs(n *Node) error {
 	var errs []string
 	for _, name := range sortedAttrNames(n) {
@@ -93,8 +93,8 @@ func (c *inferCtx) subgraphs(n *Node) error {
 			if sg == nil {
 				continue
 			}
-			if n.Domain == "" && n.Op == "Loop" && name == "body" {
-				seedLoopBody(n, sg)
+			if n.Domain == "" && name == "body" {
+				seedBody(n, sg)
 			}
 			if err := c.graph(sg); err != nil {
 				errs = append(errs, fmt.Sprintf("%s: attribute %s: %v", n.Describe(), name, err))
@@ -243,25 +243,61 @@ func typeConstraint(s *OpSchema, name string) *TypeConstraint {
 	return nil
 }
 
-// seedLoopBody gives a Loop body's undeclared inputs their types: the
-// iteration count (int64 scalar), the condition (bool scalar) and the
-// loop-carried values as the Loop node receives them.
-func seedLoopBody(n *Node, body *Graph) {
+// seedBody gives the undeclared inputs of a Loop or Scan body their
+// types. Loop passes the iteration count (int64 scalar), the condition
+// (bool scalar) and the loop-carried values; Scan (opset 9 on) passes the
+// state values and one slice of each scan input, which lacks the scan axis.
+// Carried and state values keep only their element type: their shapes may
+// change from one iteration to the next.
+func seedBody(n *Node, body *Graph) {
+	var scanAxes []int64
+	states := 0
+	switch {
+	case n.Op == "Loop":
+	case n.Op == "Scan" && n.Version >= 9:
+		states = len(n.Inputs) - int(n.AttrInt("num_scan_inputs", 0))
+		scanAxes, _ = n.AttrInts("scan_input_axes")
+	default:
+		return
+	}
 	for i, in := range body.Inputs {
-		if in == nil || in.DType != Undefined {
+		if in == nil || in.DType != Undefined || in.Shape.Ranked {
 			continue
 		}
-		switch i {
-		case 0:
-			in.DType, in.Shape = Int64, Shape{Ranked: true}
-		case 1:
-			in.DType, in.Shape = Bool, Shape{Ranked: true}
+		src := n.Input(i)
+		switch {
+		case n.Op == "Loop" && i == 0:
+			in.DType, in.Shape = Int64, ranked()
+		case n.Op == "Loop" && i == 1:
+			in.DType, in.Shape = Bool, ranked()
+		case src == nil:
+		case n.Op == "Loop" || i < states:
+			in.DType = src.DType
 		default:
-			if src := n.Input(i); src != nil {
-				in.DType = src.DType
-			}
+			in.DType, in.Shape = src.DType, dropAxis(src.Shape, scanAxis(scanAxes, i-states))
 		}
 	}
+}
+
+// scanAxis returns the scan axis of scan input or output k (default 0).
+func scanAxis(axes []int64, k int) int64 {
+	if k >= 0 && k < len(axes) {
+		return axes[k]
+	}
+	return 0
+}
+
+// dropAxis removes a (possibly negative) axis from a ranked shape;
+// unranked when it is out of range.
+func dropAxis(s Shape, axis int64) Shape {
+	r := int64(s.Rank())
+	if axis < 0 {
+		axis += r
+	}
+	if !s.Ranked || axis < 0 || axis >= r {
+		return UnrankedShape
+	}
+	return ranked(append(append([]Dim{}, s.Dims[:axis]...), s.Dims[axis+1:]...)...)
 }
 
 // joinErrors folds error messages into one error (nil for none).

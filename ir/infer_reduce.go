@@ -173,3 +173,52 @@ func inferLoop(_ *inferCtx, n *Node, out []vtype) error {
 	}
 	return nil
 }
+
+// inferScan (opset 9 on): the final states keep the types their initial
+// values and the body agree on; each scan output stacks the body's
+// per-iteration output along its scan_output_axes entry, the stacked
+// length being that of the first scan input along its scan axis.
+func inferScan(_ *inferCtx, n *Node, out []vtype) error {
+	body := n.Attr("body")
+	if body == nil || body.Graph == nil || n.Version < 9 {
+		return nil
+	}
+	nScan := int(n.AttrInt("num_scan_inputs", 0))
+	states := len(n.Inputs) - nScan
+	if nScan <= 0 || states < 0 {
+		return inferErr(n, "num_scan_inputs %d does not fit %d inputs", nScan, len(n.Inputs))
+	}
+	steps := UnknownDim
+	inAxes, _ := n.AttrInts("scan_input_axes")
+	if first := inShape(n, states); first.Ranked {
+		ax, err := normAxis(n, scanAxis(inAxes, 0), len(first.Dims))
+		if err != nil {
+			return err
+		}
+		steps = first.Dims[ax]
+	}
+	outAxes, _ := n.AttrInts("scan_output_axes")
+	for i := range out {
+		if i >= len(body.Graph.Outputs) || body.Graph.Outputs[i] == nil {
+			break
+		}
+		bo := body.Graph.Outputs[i]
+		out[i].DType = bo.DType
+		if i < states {
+			if init := n.Input(i); init != nil {
+				out[i].Shape = commonShape(init.Shape, bo.Shape)
+			}
+			continue
+		}
+		if !bo.Shape.Ranked {
+			continue
+		}
+		ax, err := normAxis(n, scanAxis(outAxes, i-states), len(bo.Shape.Dims)+1)
+		if err != nil {
+			return err
+		}
+		dims := append(append(append([]Dim{}, bo.Shape.Dims[:ax]...), steps), bo.Shape.Dims[ax:]...)
+		out[i].Shape = ranked(dims...)
+	}
+	return nil
+}

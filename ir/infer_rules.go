@@ -77,5 +77,6 @@ func buildRules() map[string]opRule {
 	add(Opaque, inferDet, "Det")
 	add(Opaque, inferIf, "If")
 	add(Opaque, inferLoop, "Loop")
+	add(Opaque, inferScan, "Scan")
 	return r
 }

@@ -316,6 +316,31 @@ func TestInferNestedGraphs(t *testing.T) {
 	}
 }
 
+// The Scan cases follow the scan9_sum example of Operators.md.
+func TestInferScan(t *testing.T) {
+	g := mustParse(t, `graph g(%init:f32[2], %x:f32[3,2]) -> (%y, %z, %zt) {
+  opset "" 11
+  %y, %z, %zt = Scan %init, %x {
+    body=graph body(%sum_in:f32[2], %next) -> (%sum_out, %scan_out, %scan_out) {
+      %sum_out = Add %sum_in, %next
+      %scan_out = Identity %sum_out
+    },
+    num_scan_inputs=1,
+    scan_output_axes=[0, 1],
+  }
+}`)
+	if err := InferShapes(g); err != nil {
+		t.Fatal(err)
+	}
+	body := g.Nodes[0].Attrs["body"].Graph
+	for v, want := range map[*Value]string{g.Outputs[0]: "f32[2]", g.Outputs[1]: "f32[3,2]", g.Outputs[2]: "f32[2,3]",
+		body.Inputs[1]: "f32[2]"} {
+		if got := typeString(v); got != want {
+			t.Errorf("%%%s: got %q, want %q", v.Name, got, want)
+		}
+	}
+}
+
 func TestInferErrors(t *testing.T) {
 	cases := []struct{ body, want string }{
 		{`%y = Add %x, %v {name="x"}`, `Add "x": shapes [2,3] and [4] cannot be broadcast`},
