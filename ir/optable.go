@@ -207,10 +207,14 @@ type opRule struct {
 
 func (r opRule) apply(s *OpSchema) {
 	s.Kind = r.kind
-	if r.infer == nil {
-		return
+	if r.infer != nil {
+		s.setRule(r.infer)
 	}
-	s.infer = r.infer
+}
+
+// setRule makes f the schema's inference rule, behind Infer as well.
+func (s *OpSchema) setRule(f inferFunc) {
+	s.infer = f
 	s.Infer = func(n *Node) error { return newInferCtx(nil).apply(s, n) }
 }
 
