@@ -249,7 +249,8 @@ cdone:
 	VZEROUPPER
 	RET
 
-// HORNER does one Horner step on both chains: acc = acc·t + c.
+// HORNER does one Horner step on both chains: acc = acc·t + c; the
+// loops below run it from the highest coefficient down (BX walks the table).
 #define HORNER(c, t0, acc0, t1, acc1) VBROADCASTSS c, Y13; VFMADD213PS Y13, t0, acc0; VFMADD213PS Y13, t1, acc1
 
 // func geluAVX2(x *float32, ld, rows int)
@@ -288,12 +289,14 @@ gloop:
 	VBROADCASTSS ·erfP+24(SB), Y13
 	VMOVAPS Y13, Y4
 	VMOVAPS Y13, Y10
-	HORNER(·erfP+20(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfP+16(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfP+12(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfP+8(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfP+4(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfP+0(SB), Y3, Y4, Y9, Y10)
+	LEAQ ·erfP+20(SB), BX
+	MOVQ $6, DX
+
+hornerP:
+	HORNER((BX), Y3, Y4, Y9, Y10)
+	SUBQ $4, BX
+	DECQ DX
+	JNZ  hornerP
 	VMULPS Y1, Y4, Y2
 	VMULPS Y7, Y10, Y8
 	// large |z|: 1 - exp(q), q = Q(a·kQScale - kQOff)
@@ -306,16 +309,14 @@ gloop:
 	VBROADCASTSS ·erfQ+40(SB), Y13
 	VMOVAPS Y13, Y4
 	VMOVAPS Y13, Y10
-	HORNER(·erfQ+36(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfQ+32(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfQ+28(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfQ+24(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfQ+20(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfQ+16(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfQ+12(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfQ+8(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfQ+4(SB), Y3, Y4, Y9, Y10)
-	HORNER(·erfQ+0(SB), Y3, Y4, Y9, Y10)
+	LEAQ ·erfQ+36(SB), BX
+	MOVQ $10, DX
+
+hornerQ:
+	HORNER((BX), Y3, Y4, Y9, Y10)
+	SUBQ $4, BX
+	DECQ DX
+	JNZ  hornerQ
 	// exp(q) = 2^n·P(r), n = round(q·log2 e), r = q - n·ln 2
 	VBROADCASTSS ·erfK+24(SB), Y13
 	VMULPS Y13, Y4, Y5
@@ -333,13 +334,14 @@ gloop:
 	VBROADCASTSS ·expC+28(SB), Y13
 	VMOVAPS Y13, Y4
 	VMOVAPS Y13, Y10
-	HORNER(·expC+24(SB), Y3, Y4, Y9, Y10)
-	HORNER(·expC+20(SB), Y3, Y4, Y9, Y10)
-	HORNER(·expC+16(SB), Y3, Y4, Y9, Y10)
-	HORNER(·expC+12(SB), Y3, Y4, Y9, Y10)
-	HORNER(·expC+8(SB), Y3, Y4, Y9, Y10)
-	HORNER(·expC+4(SB), Y3, Y4, Y9, Y10)
-	HORNER(·expC+0(SB), Y3, Y4, Y9, Y10)
+	LEAQ ·expC+24(SB), BX
+	MOVQ $7, DX
+
+hornerE:
+	HORNER((BX), Y3, Y4, Y9, Y10)
+	SUBQ $4, BX
+	DECQ DX
+	JNZ  hornerE
 	VPSRLD $23, Y14, Y12 // 127, the exponent field of 1.0
 	VCVTPS2DQ Y5, Y5
 	VCVTPS2DQ Y11, Y11
