@@ -479,3 +479,72 @@ func inferFlexAttention(_ *inferCtx, n *Node, out []vtype) error {
 	}
 	return nil
 }
+
+// inferRNN covers RNN, GRU and LSTM: Y, Y_h (and LSTM's Y_c) from X's
+// sequence and batch dims, the directions and hidden_size, in the dim
+// order the layout attribute (opset 14) selects.
+func inferRNN(_ *inferCtx, n *Node, out []vtype) error {
+	x := inShape(n, 0)
+	if !x.Ranked {
+		return nil
+	}
+	if len(x.Dims) != 3 {
+		return inferErr(n, "input shape %v is not 3-D", x)
+	}
+	seq, batch := x.Dims[0], x.Dims[1]
+	layout := n.AttrInt("layout", 0)
+	if layout != 0 {
+		seq, batch = batch, seq
+	}
+	dirs := Fixed(1)
+	if n.AttrString("direction", "forward") == "bidirectional" {
+		dirs = Fixed(2)
+	}
+	hidden := UnknownDim
+	if h := n.AttrInt("hidden_size", -1); h >= 0 {
+		hidden = Fixed(h)
+	}
+	for i := range out {
+		switch {
+		case i == 0 && layout == 0:
+			out[i].Shape = ranked(seq, dirs, batch, hidden)
+		case i == 0:
+			out[i].Shape = ranked(batch, seq, dirs, hidden)
+		case layout == 0:
+			out[i].Shape = ranked(dirs, batch, hidden)
+		default:
+			out[i].Shape = ranked(batch, dirs, hidden)
+		}
+	}
+	return nil
+}
+
+// inferLoss covers NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss:
+// the loss has the target's shape without reduction and is a scalar
+// otherwise; SoftmaxCrossEntropyLoss's log_prob has the scores' shape.
+func inferLoss(_ *inferCtx, n *Node, out []vtype) error {
+	for i := range out {
+		switch {
+		case i > 0:
+			out[i].Shape = inShape(n, 0)
+		case n.AttrString("reduction", "mean") == "none":
+			out[i].Shape = inShape(n, 1)
+		default:
+			out[i].Shape = ranked()
+		}
+	}
+	return nil
+}
+
+// inferGridSample gives [N, C] followed by the grid's output spatial dims.
+func inferGridSample(_ *inferCtx, n *Node, out []vtype) error {
+	x, grid := inShape(n, 0), inShape(n, 1)
+	if len(out) == 0 || !x.Ranked || !grid.Ranked {
+		return nil
+	}
+	if len(x.Dims) < 3 || len(grid.Dims) != len(x.Dims) {
+		return inferErr(n, "input shape %v and grid shape %v do not match", x, grid)
+	}
+	out[0].Shape = ranked(append([]Dim{x.Dims[0], x.Dims[1]}, grid.Dims[1:len(grid.Dims)-1]...)...)
+	return nil
+}

@@ -24,7 +24,7 @@ func buildRules() map[string]opRule {
 	add(Broadcast, broadcast,
 		"Add", "Sub", "Mul", "Div", "Pow", "Mod", "BitShift", "BitwiseAnd", "BitwiseOr", "BitwiseXor",
 		"And", "Or", "Xor", "Equal", "Less", "Greater", "LessOrEqual", "GreaterOrEqual",
-		"Max", "Min", "Sum", "Mean", "PRelu", "Where")
+		"Max", "Min", "Sum", "Mean", "PRelu", "Where", "StringConcat")
 	add(Opaque, sameShape, "Softmax", "LogSoftmax", "Hardmax", "RotaryEmbedding",
 		"InstanceNormalization", "GroupNormalization", "LpNormalization", "MeanVarianceNormalization",
 		"LRN", "RMSNormalization", "CumSum", "CumProd", "Bernoulli")
@@ -68,6 +68,9 @@ func buildRules() map[string]opRule {
 	add(Opaque, inferPool, "MaxPool", "AveragePool", "LpPool")
 	add(Reduction, inferGlobalPool, "GlobalAveragePool", "GlobalMaxPool", "GlobalLpPool")
 	add(Opaque, inferAttention, "Attention")
+	add(Opaque, inferRNN, "RNN", "GRU", "LSTM")
+	add(Opaque, inferLoss, "NegativeLogLikelihoodLoss", "SoftmaxCrossEntropyLoss")
+	add(Opaque, inferGridSample, "GridSample")
 	add(Opaque, inferFlexAttention, "ai.onnx.preview:FlexAttention")
 	add(Reduction, inferReduce(13), "ReduceSum")
 	add(Reduction, inferReduce(18), "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd", "ReduceL1",

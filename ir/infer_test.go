@@ -259,6 +259,16 @@ var inferCases = []struct {
   %y4, %pk4, %pv4, %qk = Attention %q4, %k4, %v4, _, %pk, %pk`,
 		map[string]string{"y": "f32[2,4,96]", "pkey": "f32[2,2,6,16]", "pval": "f32[2,2,6,24]",
 			"y4": "f32[2,3,4,8]", "pk4": "f32[2,3,18,8]", "pv4": "f32[2,3,18,8]", "qk": "f32[2,3,4,18]"}},
+	{"recurrent, losses, grid sampling", "14", "%x:f32[5,3,4], %xb:f32[3,5,4], %w:f32[2,24,4], %r:f32[2,24,6], %in:f32[3,5,2], %t:i64[3,2]",
+		`%y, %yh, %yc = LSTM %x, %w, %r {direction="bidirectional", hidden_size=6}
+  %yb, %ybh = GRU %xb, %w, %r {direction="bidirectional", hidden_size=6, layout=1}
+  %l1 = NegativeLogLikelihoodLoss %in, %t {reduction="none"}
+  %l2 = NegativeLogLikelihoodLoss %in, %t
+  %l3, %lp = SoftmaxCrossEntropyLoss %in, %t {reduction="sum"}`,
+		map[string]string{"y": "f32[5,2,3,6]", "yh": "f32[2,3,6]", "yc": "f32[2,3,6]", "yb": "f32[3,5,2,6]", "ybh": "f32[3,2,6]",
+			"l1": "f32[3,2]", "l2": "f32[]", "l3": "f32[]", "lp": "f32[3,5,2]"}},
+	{"grid sample", "16", "%img:f32[1,3,4,4], %grid:f32[1,6,7,2]", `%g = GridSample %img, %grid`,
+		map[string]string{"g": "f32[1,3,6,7]"}},
 	{"no rule: dtype from constraints", "17", "%x:f32[2,3], %s:string[2]",
 		`%n = NonZero %x
   %u, %ui, %inv, %cnt = Unique %x
