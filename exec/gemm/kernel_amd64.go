@@ -1,6 +1,10 @@
 package gemm
 
-import "golang.org/x/sys/cpu"
+import (
+	"os"
+
+	"golang.org/x/sys/cpu"
+)
 
 // avx2Kernel is the 6×16 AVX2+FMA kernel: 12 ymm accumulators.
 var avx2Kernel = &kernel{name: "avx2", mr: 6, fn: kernAVX2}
@@ -12,6 +16,11 @@ var avx512Kernel = &kernel{name: "avx512", mr: 16, fn: kernAVX512}
 var (
 	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 	hasAVX512 = cpu.X86.HasAVX512F && hasAVX2
+	// preferAVX512 makes the AVX-512 kernel the default. It is opt-in
+	// (TFC_GEMM_AVX512=1) until its tests have passed on an AVX-512 machine:
+	// none was at hand when it was written. Its tests run wherever the CPU
+	// has AVX-512, whatever this says.
+	preferAVX512 = hasAVX512 && os.Getenv("TFC_GEMM_AVX512") == "1"
 )
 
 // fastPack enables the AVX2 packing routines; tests turn it off to cover
@@ -23,8 +32,10 @@ func bestKernel() *kernel { return kernels()[0] }
 // kernels lists the kernels this CPU can run, best first.
 func kernels() []*kernel {
 	switch {
-	case hasAVX512:
+	case preferAVX512:
 		return []*kernel{avx512Kernel, avx2Kernel, goKernel}
+	case hasAVX512:
+		return []*kernel{avx2Kernel, avx512Kernel, goKernel}
 	case hasAVX2:
 		return []*kernel{avx2Kernel, goKernel}
 	}
