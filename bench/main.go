@@ -21,6 +21,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tfc-project/tfc/exec/gemm"
 	"github.com/tfc-project/tfc/internal/benchkit"
 )
 
@@ -119,7 +120,7 @@ func workerMain(engine string, pos, inputs []string, outputs, threads, ortLib st
 
 // benchmark runs every model at every thread count and writes the table.
 func benchmark(c config, args []string) error {
-	peak := peakGFLOPS()
+	peak := gemm.PeakGFLOPS()
 	var rows []benchkit.Row
 	var notes []string
 	for _, model := range c.models {

@@ -89,11 +89,3 @@ func TestFullSizeORT(t *testing.T) {
 	}
 }
 
-func TestPeakGFLOPS(t *testing.T) {
-	if !haveFMA {
-		t.Skip("no AVX2+FMA")
-	}
-	if p := peakGFLOPS(); p <= 0 {
-		t.Fatalf("peak %v GFLOP/s", p)
-	}
-}

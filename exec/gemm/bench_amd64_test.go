@@ -16,7 +16,7 @@ func BenchmarkPeakFMA(b *testing.B) {
 	for _, threads := range []int{1, 2} {
 		pool := NewPool(threads)
 		b.Run(fmt.Sprintf("threads=%d", threads), func(b *testing.B) {
-			measure(b, float64(threads)*iters*192, func() {
+			measure(b, float64(threads)*iters*peakFlopsPerIter, func() {
 				pool.ParallelFor(threads, func(lo, hi int) { peakFMA(iters) })
 			})
 		})

@@ -21,3 +21,9 @@ func copyRows16(dst, src []float32, lds, kb int) int { return 0 }
 
 // geluRows16 is the fast path of geluRows, absent on this architecture.
 func geluRows16(x []float32, ld, rows int) int { return 0 }
+
+// hasAVX2 is false off amd64: PeakGFLOPS has no loop to time.
+const hasAVX2 = false
+
+// peakFMA is absent on this architecture.
+func peakFMA(n int) {}
