@@ -88,4 +88,3 @@ func TestFullSizeORT(t *testing.T) {
 		}
 	}
 }
-
