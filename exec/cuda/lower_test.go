@@ -1,7 +1,9 @@
 package cuda
 
 import (
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unsafe"
@@ -129,13 +131,13 @@ func TestKernelSource(t *testing.T) {
 	}
 }
 
-// TestLowerBlock lowers a small transformer block and checks the launches
-// and the placement of values.
-func TestLowerBlock(t *testing.T) {
+// blockPlan is block lowered for the CUDA target at fixed shapes.
+func blockPlan(t *testing.T) *codegen.Plan {
+	t.Helper()
 	fill := func(n int) string {
 		v := make([]string, n)
 		for i := range v {
-			v[i] = "0.5"
+			v[i] = strconv.FormatFloat(math.Sin(float64(i)), 'g', 6, 64)
 		}
 		return strings.Join(v, ", ")
 	}
@@ -150,6 +152,13 @@ func TestLowerBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+// TestLowerBlock lowers a small transformer block and checks the launches
+// and the placement of values.
+func TestLowerBlock(t *testing.T) {
+	p := blockPlan(t)
 	for _, s := range p.Steps {
 		if !strings.HasPrefix(s.Kernel, TargetName+":") {
 			t.Errorf("step %s lowered to %s", s.Node.Describe(), s.Kernel)
