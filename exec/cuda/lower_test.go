@@ -23,7 +23,7 @@ const block = `graph block(%x:f32[2,8,16], %ids:i64[2,8]) -> (%y) {
   %e:f32[2,8,16] = Gather %ids, %ids
   %h:f32[2,8,16] = ai.tfc:Linear %x, %w, %b
   %a:f32[2,8,16] = ai.tfc:Attention %h, %h, %h {num_heads=2, scale=0.25, causal=1}
-  %s = ai.tfc:SkipLayerNorm %a, %x, %g, %b
+  %s, %sum = ai.tfc:SkipLayerNorm %a, %x, %g, %b
   %t = ai.tfc:BiasGelu %s, %b
   %u = Softmax %t {axis=-1}
   %v = Transpose %u {perm=[0, 2, 1]}
