@@ -224,8 +224,7 @@ func (it *Interpreter) call(n *ir.Node, ins []*ir.Tensor, env *scope) (outs []*i
 	if err != nil {
 		return nil, err
 	}
-	if len(outs) > len(n.Outputs) {
-		return nil, fmt.Errorf("%s: kernel returned %d outputs, node has %d", n.Describe(), len(outs), len(n.Outputs))
-	}
-	return outs, nil
+	// A node may leave off trailing optional outputs; a kernel may still
+	// compute them.
+	return outs[:min(len(outs), len(n.Outputs))], nil
 }
