@@ -35,6 +35,8 @@ type Executor struct {
 
 	mu   sync.Mutex
 	sigs []*signature
+
+	packs packCache // packed weights of the fast kernels, shared by the runners
 }
 
 // signature is the plan of one input-shape signature; immutable once made.
@@ -76,11 +78,12 @@ type Runner struct {
 	e     *Executor
 	progs []*program
 	out   map[string]*ir.Tensor
+	env   env
 }
 
-// NewRunner returns a runner with no arena yet.
+// NewRunner returns a single-threaded runner with no arena yet.
 func (e *Executor) NewRunner() *Runner {
-	r := &Runner{e: e, out: make(map[string]*ir.Tensor, len(e.outIDs))}
+	r := &Runner{e: e, out: make(map[string]*ir.Tensor, len(e.outIDs)), env: env{packs: &e.packs}}
 	return r
 }
 
@@ -114,7 +117,7 @@ func (r *Runner) Run(inputs map[string]*ir.Tensor) (map[string]*ir.Tensor, error
 	if sig.dynamic {
 		return r.interpret(inputs)
 	}
-	pr, err := newProgram(e, sig)
+	pr, err := newProgram(e, sig, &r.env)
 	if err != nil {
 		return nil, err
 	}

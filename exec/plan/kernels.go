@@ -9,11 +9,12 @@ import (
 // shapes are the planned ones and whose data live in the arena.
 type runFn func(in, out []*ir.Tensor) error
 
-// builder prepares a node's kernel for planned shapes; params holds, by
+// builder prepares a node's kernel for planned shapes; env carries the
+// runner's thread pool and the shared packed weights; params holds, by
 // input slot, the recorded values of the kernel's parameter inputs. It
 // returns nil when it cannot run this case, and the reference kernel runs
 // instead.
-type builder func(n *ir.Node, in, out []*ir.Tensor, params []*ir.Tensor) runFn
+type builder func(env *env, n *ir.Node, in, out []*ir.Tensor, params []*ir.Tensor) runFn
 
 // kernelDef is a destination-passing kernel: its builder and the input
 // slots whose values (not only shapes) decide the output shapes.
@@ -62,7 +63,7 @@ func numel(shape []int64) int {
 
 // buildView makes the output share its input's data under the planned
 // shape: memory planning placed both at the same offset.
-func buildView(n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
+func buildView(_ *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
 	if len(out) != 1 || len(in) == 0 || in[0] == nil || out[0] == nil || in[0].DType != out[0].DType || numel(in[0].Shape) != numel(out[0].Shape) {
 		return nil
 	}
@@ -73,7 +74,7 @@ func buildView(n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
 }
 
 // buildShape writes the (sliced) shape of the input.
-func buildShape(n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
+func buildShape(_ *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
 	if len(out) != 1 || out[0] == nil || out[0].DType != ir.Int64 || len(in) == 0 || in[0] == nil {
 		return nil
 	}

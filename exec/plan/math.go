@@ -1,3 +1,6 @@
 package plan
 
-func registerMath() {}
+// registerMath adds the destination-passing kernels of the k_*.go files.
+func registerMath() {
+	registerGemm()
+}

@@ -41,7 +41,7 @@ type param struct {
 }
 
 // newProgram lays out sig's arena for one runner and binds the kernels.
-func newProgram(e *Executor, sig *signature) (*program, error) {
+func newProgram(e *Executor, sig *signature, env *env) (*program, error) {
 	p := e.p
 	mem := sig.mem
 	pr := &program{sig: sig, e: e, arena: codegen.AlignedBytes(mem.ArenaBytes), slots: make([]*ir.Tensor, len(p.Values))}
@@ -84,7 +84,7 @@ func newProgram(e *Executor, sig *signature) (*program, error) {
 					st.params = append(st.params, param{slot: slot, want: slices.Clone(codegen.Raw(params[slot].Data))})
 				}
 			}
-			st.run = def.build(n, st.in, st.out, params)
+			st.run = def.build(env, n, st.in, st.out, params)
 		}
 		pr.steps = append(pr.steps, st)
 	}
