@@ -3,4 +3,5 @@ package plan
 // registerMath adds the destination-passing kernels of the k_*.go files.
 func registerMath() {
 	registerGemm()
+	registerNorm()
 }

@@ -1,0 +1,165 @@
+package plan
+
+import (
+	"math"
+
+	"github.com/tfc-project/tfc/exec/gemm"
+	"github.com/tfc-project/tfc/exec/kernel"
+	"github.com/tfc-project/tfc/ir"
+)
+
+// queryBlock is the number of query rows whose scores are held at once:
+// the score scratch of a worker is queryBlock × (key length) floats.
+const queryBlock = 32
+
+// headLayout addresses the rows of a Q, K, V or output tensor by batch and
+// head: [B, S, H·D] (heads merged) or [B, H, S, D].
+type headLayout struct {
+	b, h, s, d int
+	bs, hs, ld int // batch, head and row strides
+}
+
+func layoutOf(t *ir.Tensor, heads int) (headLayout, bool) {
+	sh := t.Shape
+	switch {
+	case len(sh) == 4:
+		b, h, s, d := int(sh[0]), int(sh[1]), int(sh[2]), int(sh[3])
+		return headLayout{b: b, h: h, s: s, d: d, bs: h * s * d, hs: s * d, ld: d}, true
+	case len(sh) == 3 && heads > 0 && sh[2]%int64(heads) == 0:
+		b, s, h, d := int(sh[0]), int(sh[1]), heads, int(sh[2])/heads
+		return headLayout{b: b, h: h, s: s, d: d, bs: s * h * d, hs: d, ld: h * d}, true
+	}
+	return headLayout{}, false
+}
+
+// off is the offset of row s of head h in batch b.
+func (l headLayout) off(b, h, s int) int { return b*l.bs + h*l.hs + s*l.ld }
+
+// attnKernel is ai.tfc Attention: per (batch, head, block of queryBlock
+// queries) it computes the scores of the block with gemm, adds the bias,
+// masks causally, takes the softmax and multiplies by V into the output.
+// Units are dealt round-robin to parts workers, each with its own score
+// scratch.
+type attnKernel struct {
+	q, k, v, o  headLayout
+	group       int // query heads per key/value head
+	scale       float32
+	causal      bool
+	blocks      int // query blocks per head
+	units       int
+	parts       int
+	biasStrides [4]int // of Bias broadcast to [B, H, Sq, Skv]; hasBias says it is there
+	hasBias     bool
+	scratch     [][]float32
+	errs        []error // per part, of the last run
+	body        func(lo, hi int)
+
+	qd, kd, vd, od, bias []float32 // set per run
+}
+
+func buildAttention(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
+	q, k, v, bias := input(in, 0), input(in, 1), input(in, 2), input(in, 3)
+	if !f32(q, k, v, out[0]) || bias != nil && !f32(bias) || len(q.Shape) != len(out[0].Shape) {
+		return nil
+	}
+	nh := int(n.AttrInt("num_heads", 0))
+	nkv := int(n.AttrInt("kv_num_heads", 0))
+	if nkv == 0 {
+		nkv = nh
+	}
+	a := &attnKernel{scale: n.AttrFloat("scale", 0), causal: n.AttrInt("causal", 0) != 0}
+	var ok [4]bool
+	a.q, ok[0] = layoutOf(q, nh)
+	a.k, ok[1] = layoutOf(k, nkv)
+	a.v, ok[2] = layoutOf(v, nkv)
+	if !ok[0] || !ok[1] || !ok[2] {
+		return nil
+	}
+	if a.k.b != a.q.b || a.v.b != a.q.b || a.k.d != a.q.d || a.v.s != a.k.s || a.v.h != a.k.h || a.k.h == 0 || a.q.h%a.k.h != 0 || a.k.s == 0 {
+		return nil
+	}
+	if a.scale == 0 {
+		a.scale = float32(1 / math.Sqrt(float64(a.q.d)))
+	}
+	a.group = a.q.h / a.k.h
+	a.o, ok[3] = layoutOf(out[0], a.q.h)
+	if !ok[3] || a.o.b != a.q.b || a.o.s != a.q.s || a.o.d != a.v.d || a.o.h != a.q.h {
+		return nil
+	}
+	full := []int64{int64(a.q.b), int64(a.q.h), int64(a.q.s), int64(a.k.s)}
+	if bias != nil {
+		if bs, err := kernel.BroadcastShapes(bias.Shape, full); err != nil || numel(bs) != numel(full) || len(bs) != 4 {
+			return nil
+		}
+		for i, s := range kernel.BroadcastStrides(bias.Shape, full) {
+			a.biasStrides[i] = int(s)
+		}
+		a.hasBias = true
+	}
+	a.blocks = (a.q.s + queryBlock - 1) / queryBlock
+	a.units = a.q.b * a.q.h * a.blocks
+	a.parts = max(1, min(e.pool.Threads(), a.units))
+	for range a.parts {
+		a.scratch = append(a.scratch, make([]float32, queryBlock*a.k.s))
+	}
+	a.errs = make([]error, a.parts)
+	a.body = a.run
+	return func(in, out []*ir.Tensor) error {
+		a.qd, a.kd, a.vd, a.od, a.bias = opt(in[0]), opt(in[1]), opt(in[2]), opt(out[0]), opt(input(in, 3))
+		e.parallel(a.parts, a.body)
+		for _, err := range a.errs {
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+}
+
+// run computes the units of parts [lo, hi).
+func (a *attnKernel) run(lo, hi int) {
+	for p := lo; p < hi; p++ {
+		a.errs[p] = nil
+		for u := p; u < a.units && a.errs[p] == nil; u += a.parts {
+			a.errs[p] = a.unit(a.scratch[p], u)
+		}
+	}
+}
+
+// unit computes one block of queries of one head.
+func (a *attnKernel) unit(s []float32, u int) error {
+	b, h, blk := u/(a.q.h*a.blocks), u/a.blocks%a.q.h, u%a.blocks
+	q0 := blk * queryBlock
+	rows := min(queryBlock, a.q.s-q0)
+	skv, kh := a.k.s, h/a.group
+	// Keys past the last one any query of the block may see are skipped.
+	keys := skv
+	if a.causal {
+		keys = min(skv, max(0, q0+rows+skv-a.q.s))
+	}
+	if keys > 0 {
+		if err := gemm.Sgemm(false, true, rows, keys, a.q.d, a.scale, a.qd[a.q.off(b, h, q0):], a.q.ld,
+			a.kd[a.k.off(b, kh, 0):], a.k.ld, 0, s, skv, nil); err != nil {
+			return err
+		}
+	}
+	for i := range rows {
+		row := s[i*skv : (i+1)*skv]
+		visible := keys
+		if a.causal {
+			visible = min(skv, max(0, q0+i+1+skv-a.q.s))
+		}
+		for j := visible; j < keys; j++ {
+			row[j] = float32(math.Inf(-1))
+		}
+		if a.hasBias {
+			bo := b*a.biasStrides[0] + h*a.biasStrides[1] + (q0+i)*a.biasStrides[2]
+			for j := range keys {
+				row[j] += a.bias[bo+j*a.biasStrides[3]]
+			}
+		}
+		softmaxRow(row[:keys], row[:keys])
+	}
+	return gemm.Sgemm(false, false, rows, a.v.d, keys, 1, s, skv, a.vd[a.v.off(b, kh, 0):], a.v.ld,
+		0, a.od[a.o.off(b, h, q0):], a.o.ld, nil)
+}
