@@ -4,4 +4,5 @@ package plan
 func registerMath() {
 	registerGemm()
 	registerNorm()
+	registerElementwise()
 }

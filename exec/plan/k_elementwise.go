@@ -1,0 +1,288 @@
+package plan
+
+import (
+	"math"
+
+	"github.com/tfc-project/tfc/codegen"
+	"github.com/tfc-project/tfc/exec/kernel"
+	"github.com/tfc-project/tfc/ir"
+)
+
+// registerElementwise adds the broadcasting binary ops, Where, the float32
+// unary ops and Cast.
+func registerElementwise() {
+	for _, op := range []string{"Add", "Sub", "Mul", "Div", "Pow", "Equal", "Less", "Greater", "Where"} {
+		kernels[op] = kernelDef{build: buildBroadcast}
+	}
+	for op := range unaryOps {
+		kernels[op] = kernelDef{build: buildUnary}
+	}
+	kernels["Cast"] = kernelDef{build: buildCast}
+}
+
+// bcast is the iteration plan of an op whose inputs broadcast to its
+// output: the output is outer rows of inner elements; input i reads row r
+// from offs[i][r] with stride steps[i] (1, or 0 when broadcast along the
+// row).
+type bcast struct {
+	inner, outer int
+	offs         [][]int
+	steps        []int
+}
+
+// newBcast plans inputs of shapes ins broadcast to out.
+func newBcast(out []int64, ins ...[]int64) *bcast {
+	r := len(out)
+	full := func(i, d int) bool { // input i spans out's dim d
+		off := d - (r - len(ins[i]))
+		return off >= 0 && ins[i][off] == out[d]
+	}
+	d := r - 1
+	for d >= 0 && out[d] == 1 {
+		d--
+	}
+	inner := 1
+	if d >= 0 {
+		inner = int(out[d])
+		for e := d - 1; e >= 0; e-- {
+			same := true
+			for i := range ins {
+				same = same && (out[e] == 1 || full(i, e) == full(i, d))
+			}
+			if !same {
+				break
+			}
+			inner *= int(out[e])
+		}
+	}
+	b := &bcast{inner: inner, outer: numel(out) / max(inner, 1)}
+	for i, s := range ins {
+		step := 0
+		if d >= 0 && full(i, d) {
+			step = 1
+		}
+		idx := kernel.BroadcastIndex(s, out)
+		offs := make([]int, b.outer)
+		for row := range offs {
+			offs[row] = idx[row*inner]
+		}
+		b.offs, b.steps = append(b.offs, offs), append(b.steps, step)
+	}
+	return b
+}
+
+// binary applies f over a, b broadcast into y.
+func binary[T, U any](p *bcast, a, b []T, y []U, f func(x, y T) U) {
+	sa, sb := p.steps[0], p.steps[1]
+	for r := range p.outer {
+		ia, ib := p.offs[0][r], p.offs[1][r]
+		row := y[r*p.inner : (r+1)*p.inner]
+		if sa == 1 && sb == 1 {
+			a, b := a[ia:ia+len(row)], b[ib:ib+len(row)]
+			for i := range row {
+				row[i] = f(a[i], b[i])
+			}
+			continue
+		}
+		for i := range row {
+			row[i] = f(a[ia+i*sa], b[ib+i*sb])
+		}
+	}
+}
+
+// where fills y with x where c is true, else with z.
+func where[T any](p *bcast, c []bool, x, z, y []T) {
+	for r := range p.outer {
+		ic, ix, iz := p.offs[0][r], p.offs[1][r], p.offs[2][r]
+		row := y[r*p.inner : (r+1)*p.inner]
+		for i := range row {
+			if c[ic+i*p.steps[0]] {
+				row[i] = x[ix+i*p.steps[1]]
+			} else {
+				row[i] = z[iz+i*p.steps[2]]
+			}
+		}
+	}
+}
+
+// arith returns the function of a binary arithmetic or comparison op on
+// T, or nil.
+func arith[T int64 | float32](op string) (func(x, y T) T, func(x, y T) bool) {
+	switch op {
+	case "Add":
+		return func(x, y T) T { return x + y }, nil
+	case "Sub":
+		return func(x, y T) T { return x - y }, nil
+	case "Mul":
+		return func(x, y T) T { return x * y }, nil
+	case "Div":
+		return func(x, y T) T { return x / y }, nil
+	case "Equal":
+		return nil, func(x, y T) bool { return x == y }
+	case "Less":
+		return nil, func(x, y T) bool { return x < y }
+	case "Greater":
+		return nil, func(x, y T) bool { return x > y }
+	}
+	return nil, nil
+}
+
+// buildBroadcast runs the binary ops and Where on float32 and int64 data
+// (Where also on bool).
+func buildBroadcast(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
+	if len(out) != 1 || out[0] == nil {
+		return nil
+	}
+	shapes := make([][]int64, 0, len(in))
+	for _, t := range in {
+		if t == nil {
+			return nil
+		}
+		shapes = append(shapes, t.Shape)
+	}
+	if bs, err := kernel.BroadcastShapes(shapes...); err != nil || numel(bs) != numel(out[0].Shape) || len(bs) != len(out[0].Shape) {
+		return nil
+	}
+	p := newBcast(out[0].Shape, shapes...)
+	if n.Op == "Where" {
+		if len(in) != 3 || in[0].DType != ir.Bool || in[1].DType != in[2].DType || out[0].DType != in[1].DType {
+			return nil
+		}
+		switch in[1].DType {
+		case ir.Float32:
+			return whereFn[float32](p)
+		case ir.Int64:
+			return whereFn[int64](p)
+		case ir.Bool:
+			return whereFn[bool](p)
+		}
+		return nil
+	}
+	if len(in) != 2 || in[0].DType != in[1].DType {
+		return nil
+	}
+	switch in[0].DType {
+	case ir.Float32:
+		if n.Op == "Pow" {
+			return binaryFn(p, func(x, y float32) float32 { return float32(math.Pow(float64(x), float64(y))) }, nil)
+		}
+		f, cmp := arith[float32](n.Op)
+		return binaryFn(p, f, cmp)
+	case ir.Int64:
+		if n.Op == "Div" || n.Op == "Pow" {
+			return nil // division by zero and integer powers stay with the reference
+		}
+		f, cmp := arith[int64](n.Op)
+		return binaryFn(p, f, cmp)
+	}
+	return nil
+}
+
+// binaryFn returns the kernel of f (or, when f is nil, of the comparison
+// cmp), or nil when both are.
+func binaryFn[T any](p *bcast, f func(x, y T) T, cmp func(x, y T) bool) runFn {
+	switch {
+	case f != nil:
+		return func(in, out []*ir.Tensor) error {
+			binary(p, in[0].Data.([]T), in[1].Data.([]T), out[0].Data.([]T), f)
+			return nil
+		}
+	case cmp != nil:
+		return func(in, out []*ir.Tensor) error {
+			binary(p, in[0].Data.([]T), in[1].Data.([]T), out[0].Data.([]bool), cmp)
+			return nil
+		}
+	}
+	return nil
+}
+
+func whereFn[T any](p *bcast) runFn {
+	return func(in, out []*ir.Tensor) error {
+		where(p, in[0].Data.([]bool), in[1].Data.([]T), in[2].Data.([]T), out[0].Data.([]T))
+		return nil
+	}
+}
+
+// unaryOps are the float32 unary ops, computed in float64.
+var unaryOps = map[string]func(float64) float64{
+	"Erf":        math.Erf,
+	"Tanh":       math.Tanh,
+	"Sqrt":       math.Sqrt,
+	"Exp":        math.Exp,
+	"Log":        math.Log,
+	"Cos":        math.Cos,
+	"Sin":        math.Sin,
+	"Abs":        math.Abs,
+	"Neg":        func(x float64) float64 { return -x },
+	"Relu":       func(x float64) float64 { return max(x, 0) },
+	"Sigmoid":    func(x float64) float64 { return 1 / (1 + math.Exp(-x)) },
+	"Reciprocal": func(x float64) float64 { return 1 / x },
+}
+
+func buildUnary(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
+	f := unaryOps[n.Op]
+	if len(in) != 1 || !f32(in[0], out[0]) || numel(in[0].Shape) != numel(out[0].Shape) {
+		return nil
+	}
+	return func(in, out []*ir.Tensor) error {
+		y := out[0].Data.([]float32)
+		for i, v := range in[0].Data.([]float32) {
+			y[i] = float32(f(float64(v)))
+		}
+		return nil
+	}
+}
+
+// buildCast converts between float32, int64, int32 and bool: through
+// float64, with floats truncated toward zero and true for non-zero.
+func buildCast(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
+	if len(in) != 1 || in[0] == nil || numel(in[0].Shape) != numel(out[0].Shape) {
+		return nil
+	}
+	if in[0].DType == out[0].DType {
+		return func(in, out []*ir.Tensor) error {
+			copy(codegen.Raw(out[0].Data), codegen.Raw(in[0].Data))
+			return nil
+		}
+	}
+	switch in[0].DType {
+	case ir.Float32:
+		return castFrom(out[0].DType, func(v float32) float64 { return float64(v) })
+	case ir.Int64:
+		return castFrom(out[0].DType, func(v int64) float64 { return float64(v) })
+	case ir.Int32:
+		return castFrom(out[0].DType, func(v int32) float64 { return float64(v) })
+	case ir.Bool:
+		return castFrom(out[0].DType, func(v bool) float64 {
+			if v {
+				return 1
+			}
+			return 0
+		})
+	}
+	return nil
+}
+
+func castFrom[S any](to ir.DType, get func(S) float64) runFn {
+	switch to {
+	case ir.Float32:
+		return castFn(get, func(x float64) float32 { return float32(x) })
+	case ir.Int64:
+		return castFn(get, func(x float64) int64 { return int64(x) })
+	case ir.Int32:
+		return castFn(get, func(x float64) int32 { return int32(int64(x)) })
+	case ir.Bool:
+		return castFn(get, func(x float64) bool { return x != 0 })
+	}
+	return nil
+}
+
+func castFn[S, D any](get func(S) float64, put func(float64) D) runFn {
+	return func(in, out []*ir.Tensor) error {
+		y := out[0].Data.([]D)
+		for i, v := range in[0].Data.([]S) {
+			y[i] = put(get(v))
+		}
+		return nil
+	}
+}
