@@ -5,4 +5,5 @@ func registerMath() {
 	registerGemm()
 	registerNorm()
 	registerElementwise()
+	registerMovement()
 }
