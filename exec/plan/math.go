@@ -6,4 +6,5 @@ func registerMath() {
 	registerNorm()
 	registerElementwise()
 	registerMovement()
+	registerFill()
 }
