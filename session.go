@@ -1,6 +1,8 @@
 package tfc
 
 import (
+	"runtime"
+
 	"github.com/tfc-project/tfc/exec/plan"
 	"github.com/tfc-project/tfc/ir"
 )
@@ -12,8 +14,32 @@ type Session struct {
 	r *plan.Runner
 }
 
-// NewSession returns a session of m.
-func (m *Model) NewSession() *Session { return &Session{r: m.exe.NewRunner()} }
+// SessionOption configures NewSession.
+type SessionOption func(*sessionConfig)
+
+type sessionConfig struct{ threads int }
+
+// WithThreads sets how many goroutines run a session's kernels: the
+// caller of Run plus n-1 workers. The default is runtime.NumCPU(); 1 runs
+// everything on the caller.
+func WithThreads(n int) SessionOption { return func(c *sessionConfig) { c.threads = n } }
+
+// NewSession returns a session of m. Its worker goroutines stop at Close,
+// or when the session is garbage collected.
+func (m *Model) NewSession(opts ...SessionOption) *Session {
+	var cfg sessionConfig
+	for _, o := range opts {
+		o(&cfg)
+	}
+	r := m.exe.NewRunnerThreads(cfg.threads)
+	s := &Session{r: r}
+	runtime.AddCleanup(s, (*plan.Runner).Close, r)
+	return s
+}
+
+// Close stops the session's worker goroutines; the session must not be
+// used afterwards.
+func (s *Session) Close() { s.r.Close() }
 
 // Run computes the model's outputs, by output name, from its inputs, by
 // input name. The returned map and its tensors belong to the session and
