@@ -11,8 +11,8 @@ import (
 // at a shape, BERT and GPT-2 runs allocate nothing, single- and
 // multi-threaded.
 func TestSteadyStateRunAllocatesNothing(t *testing.T) {
-	if testing.Short() {
-		t.Skip("compiles two models")
+	if testing.Short() || raceEnabled {
+		t.Skip("compiles two models; counts allocations (not under -race)")
 	}
 	for _, name := range []string{"bert_op17", "gpt2_op17"} {
 		c, err := golden.LoadCase(filepath.Join("testmodels", name))

@@ -1,0 +1,50 @@
+package plan
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/tfc-project/tfc/exec/gemm"
+	"github.com/tfc-project/tfc/ir"
+)
+
+// benchKernel times n's fast kernel on ins on a pool of all CPUs; flops
+// per run, when given, are reported as GFLOP/s.
+func benchKernel(b *testing.B, n *ir.Node, ins []*ir.Tensor, out []int64, flops float64) {
+	n.Outputs = outputs(1)
+	y, _ := ir.NewTensor(ir.Float32, out)
+	pool := gemm.NewPool(0)
+	defer pool.Close()
+	outs := []*ir.Tensor{y}
+	run := kernels[n.QualifiedOp()].build(&env{pool: pool, packs: &packCache{}}, n, ins, outs, ins)
+	if run == nil {
+		b.Fatal("builder declined")
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := run(ins, outs); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if flops > 0 {
+		b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	}
+}
+
+func BenchmarkAttention(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 1))
+	for _, s := range []int64{128, 512} {
+		b.Run(fmt.Sprintf("bert-base/S=%d", s), func(b *testing.B) {
+			attrs := map[string]*ir.Attr{"num_heads": aInt(12), "scale": aFloat(0.125)}
+			ins := []*ir.Tensor{randF32(r, 1, s, 768), randF32(r, 1, s, 768), randF32(r, 1, s, 768)}
+			benchKernel(b, node("ai.tfc:Attention", attrs), ins, []int64{1, s, 768}, 4*float64(s*s*768))
+		})
+	}
+}
+
+func BenchmarkLayerNorm(b *testing.B) {
+	r := rand.New(rand.NewPCG(2, 2))
+	ins := []*ir.Tensor{randF32(r, 1, 512, 768), randF32(r, 1, 512, 768), randF32(r, 768), randF32(r, 768)}
+	benchKernel(b, node("ai.tfc:SkipLayerNorm", nil), ins, []int64{1, 512, 768}, 0)
+}

@@ -1,0 +1,5 @@
+//go:build !race
+
+package tfc
+
+const raceEnabled = false
