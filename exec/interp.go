@@ -12,6 +12,7 @@ import (
 	"github.com/tfc-project/tfc/exec/ops/control"
 	"github.com/tfc-project/tfc/exec/ops/elementwise"
 	"github.com/tfc-project/tfc/exec/ops/fused"
+	"github.com/tfc-project/tfc/exec/ops/misc"
 	"github.com/tfc-project/tfc/exec/ops/movement"
 	"github.com/tfc-project/tfc/exec/ops/nn"
 	"github.com/tfc-project/tfc/exec/ops/reduce"
@@ -26,6 +27,7 @@ func ReferenceKernels() kernel.Registry {
 	movement.Register(r)
 	reduce.Register(r)
 	control.Register(r)
+	misc.Register(r)
 	fused.Register(r)
 	return r
 }

@@ -1,0 +1,66 @@
+// Package misc holds the reference kernels that fit no other family:
+// detection ops (NonMaxSuppression, RoiAlign), string ops, the ai.onnx.ml
+// ops, the training optimizers of ai.onnx.preview.training, TensorScatter
+// and ImageDecoder.
+package misc
+
+import (
+	"github.com/tfc-project/tfc/exec/kernel"
+	"github.com/tfc-project/tfc/ir"
+)
+
+// Operator domains besides the default one.
+const (
+	mlDomain       = "ai.onnx.ml"
+	trainingDomain = "ai.onnx.preview.training"
+)
+
+// kernels lists every kernel of the package with its domain and the number
+// of leading inputs it requires.
+var kernels = []struct {
+	domain, op string
+	required   int
+	f          kernel.Func
+}{
+	{"", "NonMaxSuppression", 2, kernel.Single(nonMaxSuppression)},
+	{"", "RoiAlign", 3, kernel.Single(roiAlign)},
+}
+
+// Register adds the package's kernels to r.
+func Register(r kernel.Registry) {
+	for _, k := range kernels {
+		r.Add(k.domain, k.op, withInputs(k.required, k.f))
+	}
+}
+
+// withInputs wraps f with a check that its first n inputs are present.
+func withInputs(n int, f kernel.Func) kernel.Func {
+	return func(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
+		if len(in) < n {
+			return nil, ctx.Errorf("needs %d inputs, got %d", n, len(in))
+		}
+		for i, t := range in[:n] {
+			if t == nil {
+				return nil, ctx.Errorf("input %d is required", i)
+			}
+		}
+		return f(ctx, in)
+	}
+}
+
+// checkRank returns an error naming what when t's rank is not rank.
+func checkRank(ctx *kernel.Context, what string, t *ir.Tensor, rank int) error {
+	if t.Rank() != rank {
+		return ctx.Errorf("%s must have rank %d, got shape %v", what, rank, t.Shape)
+	}
+	return nil
+}
+
+// scalarInput returns the single element of an optional scalar input, or
+// def when the input is omitted or empty.
+func scalarInput(t *ir.Tensor, def float64) float64 {
+	if t == nil || t.Len() == 0 {
+		return def
+	}
+	return t.Float64s()[0]
+}
