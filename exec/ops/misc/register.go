@@ -24,6 +24,10 @@ var kernels = []struct {
 }{
 	{"", "NonMaxSuppression", 2, kernel.Single(nonMaxSuppression)},
 	{"", "RoiAlign", 3, kernel.Single(roiAlign)},
+	{"", "StringNormalizer", 1, kernel.Single(stringNormalizer)},
+	{"", "StringSplit", 1, stringSplit},
+	{"", "StringConcat", 2, kernel.Single(stringConcat)},
+	{"", "RegexFullMatch", 1, kernel.Single(regexFullMatch)},
 }
 
 // Register adds the package's kernels to r.
