@@ -28,6 +28,7 @@ var kernels = []struct {
 	{"", "StringSplit", 1, stringSplit},
 	{"", "StringConcat", 2, kernel.Single(stringConcat)},
 	{"", "RegexFullMatch", 1, kernel.Single(regexFullMatch)},
+	{"", "TfIdfVectorizer", 1, kernel.Single(tfIdfVectorizer)},
 }
 
 // Register adds the package's kernels to r.
