@@ -29,6 +29,9 @@ var kernels = []struct {
 	{"", "StringConcat", 2, kernel.Single(stringConcat)},
 	{"", "RegexFullMatch", 1, kernel.Single(regexFullMatch)},
 	{"", "TfIdfVectorizer", 1, kernel.Single(tfIdfVectorizer)},
+	{mlDomain, "Binarizer", 1, kernel.Single(binarizer)},
+	{mlDomain, "ArrayFeatureExtractor", 2, kernel.Single(arrayFeatureExtractor)},
+	{mlDomain, "LabelEncoder", 1, kernel.Single(labelEncoder)},
 }
 
 // Register adds the package's kernels to r.
