@@ -32,6 +32,7 @@ var kernels = []struct {
 	{mlDomain, "Binarizer", 1, kernel.Single(binarizer)},
 	{mlDomain, "ArrayFeatureExtractor", 2, kernel.Single(arrayFeatureExtractor)},
 	{mlDomain, "LabelEncoder", 1, kernel.Single(labelEncoder)},
+	{mlDomain, "TreeEnsemble", 1, kernel.Single(treeEnsemble)},
 }
 
 // Register adds the package's kernels to r.
