@@ -33,6 +33,10 @@ var kernels = []struct {
 	{mlDomain, "ArrayFeatureExtractor", 2, kernel.Single(arrayFeatureExtractor)},
 	{mlDomain, "LabelEncoder", 1, kernel.Single(labelEncoder)},
 	{mlDomain, "TreeEnsemble", 1, kernel.Single(treeEnsemble)},
+	{trainingDomain, "Adagrad", 2, optimizer(3, adagrad)},
+	{trainingDomain, "Momentum", 2, optimizer(3, momentum)},
+	{trainingDomain, "Adam", 2, optimizer(4, adam)},
+	{"", "TensorScatter", 2, kernel.Single(tensorScatter)},
 }
 
 // Register adds the package's kernels to r.
