@@ -5,6 +5,8 @@
 package misc
 
 import (
+	"slices"
+
 	"github.com/tfc-project/tfc/exec/kernel"
 	"github.com/tfc-project/tfc/ir"
 )
@@ -37,6 +39,7 @@ var kernels = []struct {
 	{trainingDomain, "Momentum", 2, optimizer(3, momentum)},
 	{trainingDomain, "Adam", 2, optimizer(4, adam)},
 	{"", "TensorScatter", 2, kernel.Single(tensorScatter)},
+	{"", "ImageDecoder", 1, kernel.Single(imageDecoder)},
 }
 
 // Register adds the package's kernels to r.
@@ -49,13 +52,8 @@ func Register(r kernel.Registry) {
 // withInputs wraps f with a check that its first n inputs are present.
 func withInputs(n int, f kernel.Func) kernel.Func {
 	return func(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
-		if len(in) < n {
-			return nil, ctx.Errorf("needs %d inputs, got %d", n, len(in))
-		}
-		for i, t := range in[:n] {
-			if t == nil {
-				return nil, ctx.Errorf("input %d is required", i)
-			}
+		if len(in) < n || slices.Contains(in[:n], nil) {
+			return nil, ctx.Errorf("needs its first %d inputs, got %d inputs", n, len(in))
 		}
 		return f(ctx, in)
 	}
