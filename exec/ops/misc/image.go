@@ -21,7 +21,7 @@ func imageDecoder(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 	}
 	img, _, err := image.Decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, ctx.Errorf("decoding image: %v", err)
+		return nil, ctx.Errorf("decoding image (tfc reads PNG and JPEG only): %v", err)
 	}
 	format := ctx.Node.AttrString("pixel_format", "RGB")
 	channels := map[string]int{"RGB": 3, "BGR": 3, "Grayscale": 1}[format]
