@@ -24,6 +24,7 @@ type fusion struct {
 type matcher struct {
 	uses   map[*ir.Value][]*ir.Node
 	nodes  []*ir.Node
+	soft   []*ir.Node // removed with the pattern only if nothing else reads them
 	reason string
 }
 
@@ -42,17 +43,44 @@ func (m *matcher) parent(n *ir.Node, slot int, ops ...string) *ir.Node {
 	if n == nil {
 		return nil
 	}
-	v := n.Input(slot)
+	if n.Input(slot) == nil {
+		return m.fail("%s input %d is absent", n.Describe(), slot)
+	}
+	return m.producer(n.Input(slot), fmt.Sprintf("%s input %d", n.Describe(), slot), ops...)
+}
+
+// producer returns the producer of v if it is a default-domain node of one
+// of ops, adding it to the covered nodes; otherwise nil, with a reason
+// naming v as what.
+func (m *matcher) producer(v *ir.Value, what string, ops ...string) *ir.Node {
 	switch {
 	case v == nil:
-		return m.fail("%s input %d is absent", n.Describe(), slot)
+		return m.fail("%s is absent", what)
 	case v.Producer == nil:
-		return m.fail("%s input %d (%q) is not computed by %v", n.Describe(), slot, v.Name, ops)
+		return m.fail("%s (%q) is not computed by %v", what, v.Name, ops)
 	case v.Producer.Domain != "" || !slices.Contains(ops, v.Producer.Op):
-		return m.fail("%s input %d is %s, want %v", n.Describe(), slot, v.Producer.Describe(), ops)
+		return m.fail("%s is %s, want %v", what, v.Producer.Describe(), ops)
 	}
 	m.nodes = append(m.nodes, v.Producer)
 	return v.Producer
+}
+
+// try runs f on a scratch matcher. When f succeeds, the nodes it covered
+// join m's (as soft nodes if soft is set: shared masks that stay while
+// other readers remain); when it fails, its reason becomes m's.
+func (m *matcher) try(soft bool, f func(p *matcher) bool) bool {
+	p := &matcher{uses: m.uses}
+	if !f(p) {
+		m.fail("%s", p.reason)
+		return false
+	}
+	if soft {
+		m.soft = append(m.soft, p.nodes...)
+	} else {
+		m.nodes = append(m.nodes, p.nodes...)
+	}
+	m.soft = append(m.soft, p.soft...)
+	return true
 }
 
 // either matches a commutative node: it returns the producer of one input
@@ -117,10 +145,23 @@ func lastAxis(n *ir.Node) bool {
 // internalUsesOnly reports whether every covered node other than the
 // anchor feeds only covered nodes, except through the outputs the fused
 // node fn takes over (so removing them loses nothing).
+//
+// Soft nodes (shape arithmetic the pattern proved facts from) join the
+// covered nodes when all their readers are covered.
 func (m *matcher) internalUsesOnly(g *ir.Graph, anchor, fn *ir.Node) bool {
 	covered := map[*ir.Node]bool{anchor: true}
 	for _, n := range m.nodes {
 		covered[n] = true
+	}
+	for grown := true; grown; {
+		grown = false
+		for _, n := range m.soft {
+			if !covered[n] && readOnlyBy(g, n, covered, m.uses) && !feeds(n, fn) {
+				covered[n] = true
+				m.nodes = append(m.nodes, n)
+				grown = true
+			}
+		}
 	}
 	for _, n := range m.nodes {
 		for _, o := range n.Outputs {
@@ -140,6 +181,35 @@ func (m *matcher) internalUsesOnly(g *ir.Graph, anchor, fn *ir.Node) bool {
 		}
 	}
 	return true
+}
+
+// readOnlyBy reports whether every output of n is read only by covered
+// nodes and is no graph output.
+func readOnlyBy(g *ir.Graph, n *ir.Node, covered map[*ir.Node]bool, uses map[*ir.Value][]*ir.Node) bool {
+	for _, o := range n.Outputs {
+		if o == nil {
+			continue
+		}
+		if isGraphOutput(g, o) {
+			return false
+		}
+		for _, u := range uses[o] {
+			if !covered[u] {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// feeds reports whether an output of n is an input of fn.
+func feeds(n, fn *ir.Node) bool {
+	for _, o := range n.Outputs {
+		if o != nil && slices.Contains(fn.Inputs, o) {
+			return true
+		}
+	}
+	return false
 }
 
 // fusedNode returns a node of tfc's domain that takes over anchor's outputs.

@@ -154,14 +154,26 @@ func (d *decomp) attention(n *ir.Node) (*ir.Value, error) {
 		nkv = nh
 	}
 	merged := q.Shape.Rank() == 3
-	if merged {
-		if nh <= 0 || nkv <= 0 {
+	// Inputs of rank 3 ([B, S, H·D]) are split into heads; the others are
+	// [B, H, S, D] already (e.g. a KV cache).
+	split := func(x *ir.Value, h int64) (*ir.Value, error) {
+		if x.Shape.Rank() != 3 {
+			return x, nil
+		}
+		if h <= 0 {
 			return nil, fmt.Errorf("%s: 3-D inputs need num_heads", n.Describe())
 		}
-		split := func(x *ir.Value, h int64) *ir.Value {
-			return d.op("Transpose", 13, intsAttr(0, 2, 1, 3), d.op("Reshape", 14, nil, x, ints(0, 0, h, -1)))
-		}
-		q, k, v = split(q, nh), split(k, nkv), split(v, nkv)
+		return d.op("Transpose", 13, intsAttr(0, 2, 1, 3), d.op("Reshape", 14, nil, x, ints(0, 0, h, -1))), nil
+	}
+	var err error
+	if q, err = split(q, nh); err != nil {
+		return nil, err
+	}
+	if k, err = split(k, nkv); err != nil {
+		return nil, err
+	}
+	if v, err = split(v, nkv); err != nil {
+		return nil, err
 	}
 	if nkv != nh {
 		if nkv <= 0 || nh%nkv != 0 {
