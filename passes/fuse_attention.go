@@ -55,7 +55,7 @@ var attentionFusion = fusion{name: "Attention", anchor: "MatMul", match: func(m 
 	if nkv != nv || d != dk || nh%nkv != 0 {
 		return m.fail("head counts or sizes disagree: Q %d×%d, K %d×%d, V %d×%d", nh, d, nkv, dk, nv, dv)
 	}
-	out := pv.Outputs[0] // Q's layout: [B, H, S, D] ...
+	out := pv.Outputs[0]     // Q's layout: [B, H, S, D] ...
 	if q.Shape.Rank() == 3 { // ... or [B, S, H·D], after the head merge
 		if out = mergedHeads(m, pv, nh*dv); out == nil {
 			return nil
