@@ -83,20 +83,12 @@ var attentionFusion = fusion{name: "Attention", anchor: "MatMul", match: func(m 
 // Reshape(Transpose(pv, 0213), [0|B, 0|S, width]), both read by nothing
 // else, and returns the merged output.
 func mergedHeads(m *matcher, pv *ir.Node, width int64) *ir.Value {
-	next := func(n *ir.Node, op string) *ir.Node {
-		users := m.uses[n.Outputs[0]]
-		if len(users) != 1 || users[0] == nil || users[0].Op != op || users[0].Domain != "" || users[0].Inputs[0] != n.Outputs[0] {
-			return m.fail("%s output is not read by one %s only", n.Describe(), op)
-		}
-		m.nodes = append(m.nodes, users[0])
-		return users[0]
-	}
-	tr := next(pv, "Transpose")
+	tr := m.child(pv, "Transpose")
 	if tr == nil || !hasPerm(tr, 0, 2, 1, 3) {
 		m.fail("want Transpose(perm 0,2,1,3) after the attention")
 		return nil
 	}
-	merge := next(tr, "Reshape")
+	merge := m.child(tr, "Reshape")
 	if merge == nil {
 		return nil
 	}

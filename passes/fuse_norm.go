@@ -94,3 +94,51 @@ func readByGraphOutput(m *matcher, v *ir.Value) bool {
 	}
 	return false
 }
+
+// rmsNormFusion matches the decomposed RMSNorm of Llama exports,
+//
+//	Mul(scale, Mul(x, Div(1, Sqrt(Add(ReduceMean(Pow(x, 2)), eps)))))
+//
+// also with Reciprocal(Sqrt(...)) or Div(x, Sqrt(...)) and x·x for Pow.
+var rmsNormFusion = fusion{name: "RMSNorm", anchor: "Mul", match: func(m *matcher, mul *ir.Node) *ir.Node {
+	inner, scale := m.either(mul, "Mul", "Div")
+	if inner == nil || scale.Const == nil || scale.Const.Rank() != 1 {
+		return m.fail("want Mul(x·rsqrt(...), constant 1-D scale)")
+	}
+	var x *ir.Value
+	var sqrt *ir.Node
+	if inner.Op == "Div" {
+		x, sqrt = inner.Inputs[0], m.parent(inner, 1, "Sqrt")
+	} else {
+		inv, rest := m.eitherIf(inner, readsSqrt, "Div", "Reciprocal")
+		if inv == nil {
+			return nil
+		}
+		if inv.Op == "Div" && !isScalar(inv.Inputs[0], 1) {
+			return m.fail("want Div(1, Sqrt(...))")
+		}
+		x, sqrt = rest, m.parent(inv, len(inv.Inputs)-1, "Sqrt")
+	}
+	eps, mean := varianceOf(m, m.parent(sqrt, 0, "Add"))
+	if mean == nil {
+		return nil
+	}
+	sq := m.parent(mean, 0, "Pow", "Mul")
+	if sq == nil || sq.Inputs[0] != x || !(sq.Op == "Pow" && isScalar(sq.Input(1), 2) || sq.Op == "Mul" && sq.Inputs[1] == x) {
+		return m.fail("want ReduceMean(Pow(x, 2)) of the normalized x")
+	}
+	if n := x.Shape.Rank(); n < 1 || !x.Shape.Dims[n-1].Known() || x.Shape.Dims[n-1].Size != scale.Const.Shape[0] {
+		return m.fail("the scale does not match the last axis of x")
+	}
+	return fusedNode("RMSNorm", mul, map[string]*ir.Attr{"epsilon": floatAttr(eps)}, x, scale)
+}}
+
+// readsSqrt reports whether one of n's inputs is computed by Sqrt.
+func readsSqrt(n *ir.Node) bool {
+	for _, v := range n.Inputs {
+		if v != nil && v.Producer != nil && v.Producer.Op == "Sqrt" {
+			return true
+		}
+	}
+	return false
+}

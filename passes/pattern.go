@@ -65,6 +65,21 @@ func (m *matcher) producer(v *ir.Value, what string, ops ...string) *ir.Node {
 	return v.Producer
 }
 
+// child returns the one reader of n's first output if it is a
+// default-domain op node reading it as input 0, adding it to the covered
+// nodes; otherwise nil with a reason.
+func (m *matcher) child(n *ir.Node, op string) *ir.Node {
+	if n == nil {
+		return nil
+	}
+	users := m.uses[n.Outputs[0]]
+	if len(users) != 1 || users[0] == nil || users[0].Op != op || users[0].Domain != "" || users[0].Inputs[0] != n.Outputs[0] {
+		return m.fail("%s output is not read by one %s only", n.Describe(), op)
+	}
+	m.nodes = append(m.nodes, users[0])
+	return users[0]
+}
+
 // try runs f on a scratch matcher. When f succeeds, the nodes it covered
 // join m's (as soft nodes if soft is set: shared masks that stay while
 // other readers remain); when it fails, its reason becomes m's.

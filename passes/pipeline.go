@@ -43,17 +43,19 @@ var Pipeline = []Pass{
 	{"late dce", Basic, deadCode},
 	{"fuse layernorm", Extended, runFusion(layerNormFusion)},
 	{"fuse native layernorm", Extended, runFusion(nativeLayerNormFusion)},
+	{"fuse rmsnorm", Extended, runFusion(rmsNormFusion)},
 	{"fuse gelu", Extended, runFusion(geluFusion)},
 	{"fuse bias gelu", Extended, runFusion(biasGeluFusion)},
 	{"fuse attention", Extended, runFusion(attentionFusion)},
 	{"fuse linear", Extended, runFusion(linearFusion)},
+	{"fuse gemm linear", Extended, runFusion(gemmLinearFusion)},
 	{"fuse skip layernorm", Extended, runFusion(skipLayerNormFusion)},
 	{"fusion dce", Extended, deadCode},
 }
 
 // fusions lists the patterns ExplainFusions checks.
-var fusions = []fusion{layerNormFusion, nativeLayerNormFusion, geluFusion, biasGeluFusion,
-	attentionFusion, linearFusion, skipLayerNormFusion}
+var fusions = []fusion{layerNormFusion, nativeLayerNormFusion, rmsNormFusion, geluFusion, biasGeluFusion,
+	attentionFusion, linearFusion, gemmLinearFusion, skipLayerNormFusion}
 
 // Options control Optimize.
 type Options struct {
