@@ -46,6 +46,7 @@ var Pipeline = []Pass{
 	{"fuse rmsnorm", Extended, runFusion(rmsNormFusion)},
 	{"fuse gelu", Extended, runFusion(geluFusion)},
 	{"fuse bias gelu", Extended, runFusion(biasGeluFusion)},
+	{"fuse rotary", Extended, runFusion(rotaryFusion)},
 	{"fuse attention", Extended, runFusion(attentionFusion)},
 	{"fuse linear", Extended, runFusion(linearFusion)},
 	{"fuse gemm linear", Extended, runFusion(gemmLinearFusion)},
@@ -55,7 +56,7 @@ var Pipeline = []Pass{
 
 // fusions lists the patterns ExplainFusions checks.
 var fusions = []fusion{layerNormFusion, nativeLayerNormFusion, rmsNormFusion, geluFusion, biasGeluFusion,
-	attentionFusion, linearFusion, gemmLinearFusion, skipLayerNormFusion}
+	rotaryFusion, attentionFusion, linearFusion, gemmLinearFusion, skipLayerNormFusion}
 
 // Options control Optimize.
 type Options struct {

@@ -25,6 +25,10 @@ func Decompose(n *ir.Node) ([]*ir.Node, error) {
 		outs = d.norm(n)
 	case "Gelu", "BiasGelu":
 		outs = []*ir.Value{d.gelu(n)}
+	case "RotaryEmbedding":
+		var o *ir.Value
+		o, err = d.rotary(n)
+		outs = []*ir.Value{o}
 	case "Attention":
 		var o *ir.Value
 		o, err = d.attention(n)
@@ -139,6 +143,23 @@ func (d *decomp) gelu(n *ir.Node) *ir.Value {
 	}
 	half := d.op("Mul", 14, nil, x, num(x, 0.5))
 	return d.op("Mul", 14, nil, half, d.op("Add", 14, nil, inner, num(x, 1)))
+}
+
+// rotary spells RotaryEmbedding out as X·Cos + rotate_half(X)·Sin with
+// rotate_half(X) = Concat(−X[..., D/2:], X[..., :D/2]).
+func (d *decomp) rotary(n *ir.Node) (*ir.Value, error) {
+	x, cos, sin := n.Input(0), n.Input(1), n.Input(2)
+	r := x.Shape.Rank()
+	if cos == nil || sin == nil || r < 1 || !x.Shape.Dims[r-1].Known() || x.Shape.Dims[r-1].Size%2 != 0 {
+		return nil, fmt.Errorf("%s: needs X with an even, known last dimension, Cos and Sin", n.Describe())
+	}
+	h := x.Shape.Dims[r-1].Size / 2
+	half := func(start, end int64) *ir.Value {
+		return d.op("Slice", 13, nil, x, ints(start), ints(end), ints(-1))
+	}
+	rot := d.op("Concat", 13, map[string]*ir.Attr{"axis": {Kind: ir.AttrInt, Int: -1}},
+		d.op("Neg", 13, nil, half(h, 2*h)), half(0, h))
+	return d.op("Add", 14, nil, d.op("Mul", 14, nil, x, cos), d.op("Mul", 14, nil, rot, sin)), nil
 }
 
 // attention spells Attention out as head split, MatMul, scale, bias,

@@ -46,6 +46,7 @@ func TestFusedEqualsDecomposed(t *testing.T) {
 		{"Gelu", nil, [][]int64{{2, 7}}, 1},
 		{"Gelu", map[string]*ir.Attr{"approximate": str("tanh")}, [][]int64{{2, 7}}, 1},
 		{"BiasGelu", nil, [][]int64{{2, 7}, {7}}, 1},
+		{"RotaryEmbedding", nil, [][]int64{{2, 4, 5, 8}, {1, 1, 5, 8}, {1, 1, 5, 8}}, 1},
 		{"Attention", map[string]*ir.Attr{"num_heads": in(2), "scale": fl(0.25)}, [][]int64{{2, 5, 8}, {2, 5, 8}, {2, 5, 8}, {2, 1, 1, 5}}, 1},
 		{"Attention", map[string]*ir.Attr{"num_heads": in(4), "kv_num_heads": in(2), "scale": fl(0.3), "causal": in(1)}, [][]int64{{1, 3, 16}, {1, 5, 8}, {1, 5, 8}}, 1},
 		{"Attention", map[string]*ir.Attr{"num_heads": in(4), "scale": fl(0.25), "causal": in(1)}, [][]int64{{2, 3, 32}, {2, 4, 7, 8}, {2, 4, 7, 8}}, 1},

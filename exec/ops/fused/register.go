@@ -21,6 +21,7 @@ func Register(r kernel.Registry) {
 	r.Add(ir.TfcDomain, "Gelu", kernel.Single(gelu))
 	r.Add(ir.TfcDomain, "BiasGelu", kernel.Single(gelu))
 	r.Add(ir.TfcDomain, "Attention", kernel.Single(attention))
+	r.Add(ir.TfcDomain, "RotaryEmbedding", kernel.Single(rotary))
 }
 
 // floats returns t's values broadcast to shape, refusing non-float
