@@ -40,6 +40,7 @@ var Pipeline = []Pass{
 	{"shapes", Basic, foldShapeArithmetic},
 	{"constfold", Basic, foldConstants},
 	{"cse", Basic, eliminateCommonSubexpressions},
+	{"simplify movement", Basic, simplifyMovement},
 	{"late dce", Basic, deadCode},
 	{"fuse layernorm", Extended, runFusion(layerNormFusion)},
 	{"fuse native layernorm", Extended, runFusion(nativeLayerNormFusion)},
