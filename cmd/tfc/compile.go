@@ -12,16 +12,26 @@ import (
 	"github.com/tfc-project/tfc/passes"
 )
 
-const compileUsage = `Usage: tfc compile model.onnx [--level basic|extended] [--disable PASS,...]
+const compileUsage = `Usage: tfc compile model.onnx [-o model.tfc] [--shape NAME=SHAPE ...] [--quiet]
+                   [--level basic|extended] [--disable PASS,...]
                    [--stats] [--explain-fusion] [--dump-ir PASS|all] [--check]
 
-Imports a model and runs the optimizer's passes on it.
+Imports a model and runs the optimizer's passes on it; with -o, lowers it
+to a plan and writes the compiled .tfc artifact, which tfc run runs.
 
+  -o FILE              write the compiled model to FILE (a .tfc artifact)
+  --shape NAME=SHAPE   fix input NAME's shape at compile time, e.g.
+                       input_ids=1x128 (symbolic dims become sizes and the
+                       memory plan is made now); repeatable
+  --quiet              draw no progress bar (one is drawn only when stderr
+                       is a terminal)
   --level L            basic (plain ONNX rewrites) or extended (also fusions
                        into tfc's own ops; the default)
   --disable P1,P2      skip the named passes
   --stats              print node counts before and after, and the time and
-                       counters of every pass ("fused Attention: 12")
+                       counters of every pass ("fused Attention: 12"),
+                       and the memory plan: arena bytes, naive sum of all
+                       intermediates, lower bound
   --explain-fusion     for every anchor a fusion left unfused, say why
   --dump-ir PASS|all   print the text IR after the named pass (or after every pass)
   --check              run ir.Verify after every pass
@@ -37,6 +47,7 @@ func cmdCompile(args []string, stdout, stderr io.Writer) int {
 	explain := fs.Bool("explain-fusion", false, "say why fusions did not match")
 	dump := fs.String("dump-ir", "", "print the IR after PASS, or all")
 	check := fs.Bool("check", false, "verify the graph after every pass")
+	art := addArtifactFlags(fs)
 	pos, status, ok := parseArgs(fs, compileUsage, args, stdout, stderr)
 	if !ok {
 		return status
@@ -66,20 +77,32 @@ func cmdCompile(args []string, stdout, stderr io.Writer) int {
 			}
 		}
 	}
+	job, err := art.start(pos[0], &opts, *stats, stderr)
+	if err != nil {
+		return usageError(stderr, "compile", compileUsage, "%v", err)
+	}
+	defer job.bar.Done()
+	stdout, stderr = job.bar.Writer(stdout), job.bar.Writer(stderr)
 	m, err := importer.Load(pos[0])
 	if err != nil {
 		return fail(stderr, "compile", err)
 	}
+	job.bar.Phase("passes")
 	st, err := passes.Optimize(m.Graph, opts)
 	if err != nil {
 		return fail(stderr, "compile", err)
 	}
+	if err := job.finish(m.Graph); err != nil {
+		return fail(stderr, "compile", err)
+	}
+	job.printWritten(stdout)
 	if *stats {
 		fmt.Fprint(stdout, st.String())
 		fmt.Fprintln(stdout, "fused ops:")
 		for _, line := range fusedCounts(m.Graph) {
 			fmt.Fprintln(stdout, "  "+line)
 		}
+		job.printMemory(stdout)
 	}
 	if *explain {
 		for _, line := range passes.ExplainFusions(m.Graph) {

@@ -12,16 +12,18 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tfc-project/tfc/exec"
 	"github.com/tfc-project/tfc/importer"
 	"github.com/tfc-project/tfc/ir"
 	"github.com/tfc-project/tfc/npy"
 )
 
-const runUsage = `Usage: tfc run model.onnx [--input NAME=FILE ...] [FILE ...] [--output-dir DIR]
+const runUsage = `Usage: tfc run model.(onnx|tfc) [--input NAME=FILE ...] [FILE ...] [--output-dir DIR]
+               [--reference] [--quiet]
 
-Runs the model with the reference interpreter and prints each output: dtype,
-shape, first values and, for floating-point outputs, min, max and mean.
+Runs the model and prints each output: dtype, shape, first values and, for
+floating-point outputs, min, max and mean. A .tfc artifact (written by
+` + "`tfc compile -o`" + `) runs as compiled; an ONNX model is first compiled in
+memory, with a progress bar on a terminal.
 
 Input files are NumPy .npy files (by their .npy extension) or serialized ONNX
 TensorProto files (any other name, e.g. input_0.pb of the ONNX test-data
@@ -34,6 +36,9 @@ Flags:
   --output-dir DIR    write each output to DIR/<output name>.npy, the name
                       reduced to letters, digits, '.', '-' and '_'
                       (bfloat16 outputs are written as float32)
+  --reference         run the model's graph on the reference interpreter
+                      instead (the optimized graph, for a .tfc artifact)
+  --quiet             draw no progress bar
 `
 
 // listFlag collects the values of a repeatable flag.
@@ -47,6 +52,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	var named listFlag
 	fs.Var(&named, "input", "bind graph input NAME to FILE (NAME=FILE)")
 	outDir := fs.String("output-dir", "", "write outputs as .npy files into this folder")
+	reference := fs.Bool("reference", false, "run on the reference interpreter")
+	quiet := fs.Bool("quiet", false, "draw no progress bar")
 	pos, status, ok := parseArgs(fs, runUsage, args, stdout, stderr)
 	if !ok {
 		return status
@@ -54,11 +61,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if len(pos) == 0 {
 		return usageError(stderr, "run", runUsage, "no model file given")
 	}
-	m, err := importer.Load(pos[0])
+	m, err := loadRunner(pos[0], *reference, barWriter(stderr, *quiet))
 	if err != nil {
 		return fail(stderr, "run", err)
 	}
-	g := m.Graph
+	g := m.graph
 	binds, err := bindInputs(g, named, pos[1:])
 	if err != nil {
 		return fail(stderr, "run", fmt.Errorf("%s: %w", pos[0], err))
@@ -72,7 +79,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "  %s: %s from %s\n", b.input.Name, tensorType(inputs[b.input.Name]), b.file)
 	}
 	start := time.Now()
-	outs, err := exec.NewInterpreter().Run(g, inputs)
+	outs, err := m.run(inputs)
 	if err != nil {
 		return fail(stderr, "run", fmt.Errorf("%s: %w", pos[0], err))
 	}

@@ -69,6 +69,21 @@ func (b *Bar) Done() {
 	}
 }
 
+// Writer returns a writer that erases the bar before passing each write on
+// to w, so that a command's output and errors never share the bar's line.
+// The bar is drawn again at the next Phase or Step.
+func (b *Bar) Writer(w io.Writer) io.Writer { return erasing{b, w} }
+
+type erasing struct {
+	b *Bar
+	w io.Writer
+}
+
+func (e erasing) Write(p []byte) (int, error) {
+	e.b.Done()
+	return e.w.Write(p)
+}
+
 // Line returns the bar's text as drawn, without the terminal controls.
 func (b *Bar) Line() string {
 	frac := 0.0

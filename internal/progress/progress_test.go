@@ -24,9 +24,12 @@ func TestBar(t *testing.T) {
 	if got := b.Line(); !strings.Contains(got, " 50% lowering (") {
 		t.Errorf("added phase: %q", got)
 	}
+	w := b.Writer(&out)
+	w.Write([]byte("result\n")) // erases the bar first
+	w.Write([]byte("more\n"))   // the bar is already gone
 	b.Done()
 	s := out.String()
-	if strings.Count(s, "\r") != 5 || !strings.HasSuffix(s, "\r\x1b[K") {
+	if strings.Count(s, "\r") != 5 || !strings.HasSuffix(s, "\r\x1b[Kresult\nmore\n") {
 		t.Errorf("drawn %q", s)
 	}
 }
