@@ -1,11 +1,13 @@
 // Package conformance runs the ONNX backend conformance tests (node,
 // simple, pytorch-converted and pytorch-operator suites) through the
 // reference interpreter, as imported and again with all optimization passes
-// on, and compares with the stored outputs.
+// on, then compiled (written to a .tfc artifact, read back and run in a
+// Session), and compares with the stored outputs.
 package conformance
 
 import (
 	"bufio"
+	"bytes"
 	"flag"
 	"fmt"
 	"os"
@@ -15,8 +17,11 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/tfc-project/tfc"
+	"github.com/tfc-project/tfc/codegen"
 	"github.com/tfc-project/tfc/exec"
 	"github.com/tfc-project/tfc/golden"
+	"github.com/tfc-project/tfc/ir"
 	"github.com/tfc-project/tfc/passes"
 )
 
@@ -118,8 +123,8 @@ func TestConformance(t *testing.T) {
 	t.Cleanup(func() { report(t, outcomes, expected, total) })
 }
 
-// runOne loads and runs one test folder, first as imported and then
-// optimized with every pass on, and returns "" or why it failed.
+// runOne loads and runs one test folder, first as imported, then optimized
+// with every pass on and then compiled, and returns "" or why it failed.
 func runOne(dir string, interp *exec.Interpreter) (failure string) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -139,7 +144,35 @@ func runOne(dir string, interp *exec.Interpreter) (failure string) {
 	if f := golden.Failure(golden.RunCase(c, interp.Run, golden.ONNXDefault)); f != "" {
 		return firstLine("with all passes on: " + f)
 	}
+	if f := runCompiled(c); f != "" {
+		return firstLine("compiled: " + f)
+	}
 	return ""
+}
+
+// runCompiled compiles the case's graph, round-trips the model through a
+// .tfc artifact in memory, runs it in a session and returns "" or why it
+// failed.
+func runCompiled(c *golden.Case) string {
+	m, err := tfc.CompileGraph(c.Model.Graph, tfc.CompileOptions{})
+	if err != nil {
+		return err.Error()
+	}
+	var buf bytes.Buffer
+	if err := m.Write(&buf); err != nil {
+		return "writing the artifact: " + err.Error()
+	}
+	p, err := codegen.Read(buf.Bytes())
+	if err != nil {
+		return "reading the artifact back: " + err.Error()
+	}
+	if m, err = tfc.FromPlan(p); err != nil {
+		return err.Error()
+	}
+	sess := m.NewSession(tfc.WithThreads(1))
+	defer sess.Close()
+	run := func(_ *ir.Graph, in map[string]*ir.Tensor) (map[string]*ir.Tensor, error) { return sess.Run(in) }
+	return golden.Failure(golden.RunCase(c, run, golden.ONNXDefault))
 }
 
 func firstLine(s string) string {
