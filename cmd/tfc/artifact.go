@@ -188,34 +188,46 @@ func loadRunner(path string, reference bool, barOut io.Writer) (*runner, error) 
 	bar := progress.New(barOut, verb+filepath.Base(path), "loading", "passes", "lowering")
 	defer bar.Done()
 	bar.Phase("loading")
-	var g *ir.Graph
-	var m *tfcapi.Model
-	if isArtifact(path) {
-		p, err := codegen.ReadFile(path)
-		if err != nil {
-			return nil, err
-		}
-		g = p.Graph
-		if !reference {
-			if m, err = tfcapi.FromPlan(p); err != nil {
-				return nil, fmt.Errorf("%s: %w", path, err)
-			}
-		}
-	} else {
+	if !isArtifact(path) {
 		im, err := importer.Load(path)
-		if err != nil {
+		switch {
+		case err != nil:
 			return nil, err
+		case reference:
+			return runnerOf(im.Graph, nil), nil
 		}
-		g = im.Graph
-		if !reference {
-			if m, err = tfcapi.CompileGraph(g, tfcapi.CompileOptions{Progress: bar.Phase}); err != nil {
-				return nil, fmt.Errorf("%s: %w", path, err)
-			}
-		}
+		return compileRunner(path, im.Graph, bar.Phase)
 	}
-	if reference {
-		interp := exec.NewInterpreter()
-		return &runner{g, func(in map[string]*ir.Tensor) (map[string]*ir.Tensor, error) { return interp.Run(g, in) }}, nil
+	p, err := codegen.ReadFile(path)
+	switch {
+	case err != nil:
+		return nil, err
+	case reference:
+		return runnerOf(p.Graph, nil), nil
 	}
-	return &runner{g, m.NewSession().Run}, nil
+	m, err := tfcapi.FromPlan(p)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return runnerOf(p.Graph, m), nil
+}
+
+// compileRunner compiles g, imported from path, which it owns afterwards,
+// telling progress each phase.
+func compileRunner(path string, g *ir.Graph, progress func(string)) (*runner, error) {
+	m, err := tfcapi.CompileGraph(g, tfcapi.CompileOptions{Progress: progress})
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return runnerOf(g, m), nil
+}
+
+// runnerOf runs m in a session, or g on the reference interpreter when m
+// is nil.
+func runnerOf(g *ir.Graph, m *tfcapi.Model) *runner {
+	if m != nil {
+		return &runner{g, m.NewSession().Run}
+	}
+	interp := exec.NewInterpreter()
+	return &runner{g, func(in map[string]*ir.Tensor) (map[string]*ir.Tensor, error) { return interp.Run(g, in) }}
 }

@@ -4,17 +4,18 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/tfc-project/tfc/exec"
 	"github.com/tfc-project/tfc/golden"
 	"github.com/tfc-project/tfc/ir"
 )
 
-const testUsage = `Usage: tfc test DIR [--rtol R] [--atol A] [--max-rel M] [-v]
+const testUsage = `Usage: tfc test DIR [--rtol R] [--atol A] [--max-rel M] [--compiled] [-v]
 
-Runs the model DIR/model.onnx with the reference interpreter on every
+Runs the model DIR/model.onnx with the reference interpreter (or, with
+--compiled, compiled as tfc run runs it) on every
 DIR/test_data_set_N (input_K.pb bound to the K-th graph input, output_K.pb
 the reference for the K-th graph output) and prints, per data set and
 output, the max absolute error, the max relative error (max |got-want| over
@@ -31,6 +32,8 @@ Flags:
   --rtol R     relative tolerance (default 1e-3)
   --atol A     absolute tolerance (default 1e-5)
   --max-rel M  tensor-wide relative error bound (default 1e-4; 0 turns it off)
+  --compiled   compile the model (all passes, then the plan) and run it
+               in a session instead of on the reference interpreter
   -v           also print each data set's inputs and run time
 `
 
@@ -39,6 +42,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	rtol := fs.Float64("rtol", golden.ModelDefault.Rtol, "relative tolerance")
 	atol := fs.Float64("atol", golden.ModelDefault.Atol, "absolute tolerance")
 	maxRel := fs.Float64("max-rel", golden.ModelDefault.MaxRel, "tensor-wide relative error bound")
+	compiled := fs.Bool("compiled", false, "run the compiled model")
 	verbose := fs.Bool("v", false, "verbose")
 	pos, status, ok := parseArgs(fs, testUsage, args, stdout, stderr)
 	if !ok {
@@ -54,11 +58,17 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "test", err)
 	}
-	interp := exec.NewInterpreter()
+	r, engine := runnerOf(c.Model.Graph, nil), ""
+	if *compiled {
+		if r, err = compileRunner(filepath.Join(c.Dir, "model.onnx"), c.Model.Graph, nil); err != nil {
+			return fail(stderr, "test", err)
+		}
+		engine = ", compiled"
+	}
 	var times []time.Duration
-	timed := func(g *ir.Graph, in map[string]*ir.Tensor) (map[string]*ir.Tensor, error) {
+	timed := func(_ *ir.Graph, in map[string]*ir.Tensor) (map[string]*ir.Tensor, error) {
 		start := time.Now()
-		out, err := interp.Run(g, in)
+		out, err := r.run(in)
 		times = append(times, time.Since(start))
 		return out, err
 	}
@@ -100,8 +110,8 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	if failed > 0 {
 		verdict = "FAIL"
 	}
-	fmt.Fprintf(stdout, "%s %s: %d passed, %d failed (%d data sets, rtol %g, atol %g, max-rel %g)\n",
-		verdict, c.Dir, passed, failed, len(c.Sets), *rtol, *atol, *maxRel)
+	fmt.Fprintf(stdout, "%s %s: %d passed, %d failed (%d data sets, rtol %g, atol %g, max-rel %g%s)\n",
+		verdict, c.Dir, passed, failed, len(c.Sets), *rtol, *atol, *maxRel, engine)
 	if failed > 0 {
 		return exitFail
 	}
