@@ -1,10 +1,10 @@
-// Command tfc runs, tests and inspects ONNX models with tfc's reference
-// interpreter.
+// Command tfc compiles, runs, tests and inspects ONNX models.
 //
 // Usage:
 //
-//	tfc run model.onnx [--input NAME=FILE ...] [FILE ...] [--output-dir DIR]
-//	tfc test DIR [--rtol R] [--atol A] [-v]
+//	tfc compile model.onnx [-o model.tfc] [--shape NAME=SHAPE ...] [--stats] [--quiet] ...
+//	tfc run model.(onnx|tfc) [--input NAME=FILE ...] [FILE ...] [--output-dir DIR] [--reference] [--quiet]
+//	tfc test DIR [--rtol R] [--atol A] [--compiled] [-v]
 //	tfc inspect model.onnx
 //	tfc bench model.(onnx|tfc) [--threads N] [--iters N] [--shape NAME=SHAPE ...]
 //	tfc version
@@ -40,9 +40,12 @@ const (
 const mainUsage = `tfc compiles and runs ONNX transformer models.
 
 Usage:
-  tfc run model.onnx [--input NAME=FILE ...] [FILE ...] [--output-dir DIR]
+  tfc compile model.onnx [-o model.tfc] [--shape NAME=SHAPE ...] [--stats] ...
+                       optimize a model and write the compiled .tfc artifact
+  tfc run model.(onnx|tfc) [--input NAME=FILE ...] [FILE ...] [--output-dir DIR]
                        run a model on input tensors and summarize its outputs
-  tfc test DIR [--rtol R] [--atol A] [-v]
+                       (compiled; --reference for the reference interpreter)
+  tfc test DIR [--rtol R] [--atol A] [--compiled] [-v]
                        run a model folder in the ONNX test-data layout and
                        compare with its reference outputs
   tfc inspect model.onnx

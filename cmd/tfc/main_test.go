@@ -57,7 +57,7 @@ func wantOutput(t *testing.T, code, wantCode int, out string, want ...string) {
 
 func TestUsage(t *testing.T) {
 	code, _, stderr := tfc()
-	wantOutput(t, code, exitUsage, stderr, "Usage:", "tfc run model.onnx", "tfc test DIR", "tfc inspect model.onnx")
+	wantOutput(t, code, exitUsage, stderr, "Usage:", "tfc compile model.onnx", "tfc run model.(onnx|tfc)", "tfc test DIR", "tfc inspect model.onnx")
 	code, _, stderr = tfc("frobnicate")
 	wantOutput(t, code, exitUsage, stderr, `unknown command "frobnicate"`, "Usage:")
 	code, stdout, _ := tfc("help")
