@@ -169,65 +169,75 @@ func (j *compileJob) printMemory(w io.Writer) {
 // isArtifact reports whether path names a compiled .tfc artifact.
 func isArtifact(path string) bool { return strings.EqualFold(filepath.Ext(path), ".tfc") }
 
-// runner is a model ready to run: its graph, which names and types the
-// inputs and outputs, and the function that runs it.
-type runner struct {
+// runFunc runs a model: outputs by name from inputs by name.
+type runFunc func(inputs map[string]*ir.Tensor) (map[string]*ir.Tensor, error)
+
+// source is a model file loaded for tfc run.
+type source struct {
+	path string
+	// graph names and types the inputs and outputs: the imported graph of
+	// an ONNX model, the optimized graph of a .tfc artifact.
 	graph *ir.Graph
-	run   func(inputs map[string]*ir.Tensor) (map[string]*ir.Tensor, error)
+	plan  *codegen.Plan // the artifact's plan; nil for an ONNX model
 }
 
-// loadRunner loads the model at path to run it: a .tfc artifact, or an
-// ONNX model compiled in memory. With reference set the model's graph runs
-// on the reference interpreter instead. A progress bar of the loading is
-// drawn on barOut unless it is nil, and erased before loadRunner returns.
-func loadRunner(path string, reference bool, barOut io.Writer) (*runner, error) {
-	verb := "compiling "
-	if reference || isArtifact(path) {
-		verb = "loading "
-	}
-	bar := progress.New(barOut, verb+filepath.Base(path), "loading", "passes", "lowering")
-	defer bar.Done()
-	bar.Phase("loading")
+// loadSource reads the model at path: a .tfc artifact when its name ends
+// in .tfc, an ONNX model otherwise.
+func loadSource(path string) (*source, error) {
 	if !isArtifact(path) {
-		im, err := importer.Load(path)
-		switch {
-		case err != nil:
+		m, err := importer.Load(path)
+		if err != nil {
 			return nil, err
-		case reference:
-			return runnerOf(im.Graph, nil), nil
 		}
-		return compileRunner(path, im.Graph, bar.Phase)
+		return &source{path: path, graph: m.Graph}, nil
 	}
 	p, err := codegen.ReadFile(path)
-	switch {
-	case err != nil:
-		return nil, err
-	case reference:
-		return runnerOf(p.Graph, nil), nil
-	}
-	m, err := tfcapi.FromPlan(p)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, err
 	}
-	return runnerOf(p.Graph, m), nil
+	return &source{path: path, graph: p.Graph, plan: p}, nil
 }
 
-// compileRunner compiles g, imported from path, which it owns afterwards,
-// telling progress each phase.
-func compileRunner(path string, g *ir.Graph, progress func(string)) (*runner, error) {
+// runner prepares the model to run: compiled (an ONNX model in memory,
+// telling progress each phase), or on the reference interpreter when
+// reference is set. overridden lists the graph inputs with an initializer
+// that the run supplies: an ONNX model is compiled with them as plain
+// inputs, so that no pass folds their initializers; a .tfc artifact may
+// have folded them already and refuses them.
+func (s *source) runner(reference bool, overridden []*ir.Value, progress func(string)) (runFunc, error) {
+	if len(overridden) > 0 && s.plan != nil {
+		return nil, fmt.Errorf("%s: input %q has an initializer, which compiling may have folded into the artifact, so it cannot be overridden: run the ONNX model instead",
+			s.path, overridden[0].Name)
+	}
+	switch {
+	case reference:
+		return interpret(s.graph), nil
+	case s.plan != nil:
+		m, err := tfcapi.FromPlan(s.plan)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", s.path, err)
+		}
+		return m.NewSession().Run, nil
+	}
+	for _, v := range overridden {
+		v.Const = nil
+		s.graph.Initializers = slices.DeleteFunc(s.graph.Initializers, func(w *ir.Value) bool { return w == v })
+	}
+	return compileGraph(s.path, s.graph, progress)
+}
+
+// compileGraph compiles g, imported from path, which it owns afterwards,
+// telling progress (when not nil) each phase, and runs it in a session.
+func compileGraph(path string, g *ir.Graph, progress func(string)) (runFunc, error) {
 	m, err := tfcapi.CompileGraph(g, tfcapi.CompileOptions{Progress: progress})
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return runnerOf(g, m), nil
+	return m.NewSession().Run, nil
 }
 
-// runnerOf runs m in a session, or g on the reference interpreter when m
-// is nil.
-func runnerOf(g *ir.Graph, m *tfcapi.Model) *runner {
-	if m != nil {
-		return &runner{g, m.NewSession().Run}
-	}
+// interpret runs g on the reference interpreter.
+func interpret(g *ir.Graph) runFunc {
 	interp := exec.NewInterpreter()
-	return &runner{g, func(in map[string]*ir.Tensor) (map[string]*ir.Tensor, error) { return interp.Run(g, in) }}
+	return func(in map[string]*ir.Tensor) (map[string]*ir.Tensor, error) { return interp.Run(g, in) }
 }

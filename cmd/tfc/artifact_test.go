@@ -156,3 +156,50 @@ func TestNoProgressInPipes(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+// TestRunOverridesInitializer overrides the weight of a model whose
+// compilation folds it (Transpose of the weight): the compiled run must
+// use the given weight, as the reference interpreter does, and a .tfc
+// artifact, which may have folded it, refuses the override.
+func TestRunOverridesInitializer(t *testing.T) {
+	dir := backendCase(t, "pytorch-converted/test_Linear_no_bias")
+	model := filepath.Join(dir, "model.onnx")
+	m, err := importer.Load(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := m.Graph.Inputs[1].Const.Clone()
+	for i := range w.Data.([]float32) {
+		w.Data.([]float32)[i] = float32(i%7) - 3
+	}
+	tmp := t.TempDir()
+	wfile := filepath.Join(tmp, "w.npy")
+	if err := npy.WriteFile(wfile, w); err != nil {
+		t.Fatal(err)
+	}
+	x := filepath.Join(dir, "test_data_set_0", "input_0.pb")
+	outputs := map[string]string{}
+	for _, engine := range []string{"--quiet", "--reference"} {
+		outputs[engine] = filepath.Join(tmp, engine)
+		code, stdout, stderr := tfc("run", model, "--input", "1="+wfile, x, engine, "--output-dir", outputs[engine])
+		wantOutput(t, code, exitOK, stdout+stderr, "1: f32[8,10] from "+wfile)
+	}
+	got, err := npy.ReadFile(filepath.Join(outputs["--quiet"], "3.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := npy.ReadFile(filepath.Join(outputs["--reference"], "3.npy"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := golden.Compare(got, want, golden.ModelDefault); !r.Pass {
+		t.Errorf("compiled run with the weight overridden: %s", r.Reason)
+	}
+
+	compiled := filepath.Join(tmp, "linear.tfc")
+	if code, _, stderr := tfc("compile", model, "-o", compiled); code != exitOK {
+		t.Fatal(stderr)
+	}
+	code, _, stderr := tfc("run", compiled, "--input", "1="+wfile, x)
+	wantOutput(t, code, exitFail, stderr, "tfc run: "+compiled+`: input "1" has an initializer`, "cannot be overridden")
+}

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tfc-project/tfc/importer"
+	"github.com/tfc-project/tfc/internal/progress"
 	"github.com/tfc-project/tfc/ir"
 	"github.com/tfc-project/tfc/npy"
 )
@@ -61,11 +62,19 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if len(pos) == 0 {
 		return usageError(stderr, "run", runUsage, "no model file given")
 	}
-	m, err := loadRunner(pos[0], *reference, barWriter(stderr, *quiet))
+	label, phases := "compiling ", []string{"loading", "passes", "lowering"}
+	if *reference || isArtifact(pos[0]) {
+		label, phases = "loading ", phases[:1]
+	}
+	bar := progress.New(barWriter(stderr, *quiet), label+filepath.Base(pos[0]), phases...)
+	defer bar.Done()
+	stdout, stderr = bar.Writer(stdout), bar.Writer(stderr)
+	bar.Phase("loading")
+	src, err := loadSource(pos[0])
 	if err != nil {
 		return fail(stderr, "run", err)
 	}
-	g := m.graph
+	g := src.graph
 	binds, err := bindInputs(g, named, pos[1:])
 	if err != nil {
 		return fail(stderr, "run", fmt.Errorf("%s: %w", pos[0], err))
@@ -74,12 +83,22 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "run", err)
 	}
+	var overridden []*ir.Value
+	for _, b := range binds {
+		if b.input.Const != nil {
+			overridden = append(overridden, b.input)
+		}
+	}
+	runModel, err := src.runner(*reference, overridden, bar.Phase)
+	if err != nil {
+		return fail(stderr, "run", err)
+	}
 	fmt.Fprintln(stdout, "inputs:")
 	for _, b := range binds {
 		fmt.Fprintf(stdout, "  %s: %s from %s\n", b.input.Name, tensorType(inputs[b.input.Name]), b.file)
 	}
 	start := time.Now()
-	outs, err := m.run(inputs)
+	outs, err := runModel(inputs)
 	if err != nil {
 		return fail(stderr, "run", fmt.Errorf("%s: %w", pos[0], err))
 	}

@@ -58,9 +58,9 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "test", err)
 	}
-	r, engine := runnerOf(c.Model.Graph, nil), ""
+	run, engine := interpret(c.Model.Graph), ""
 	if *compiled {
-		if r, err = compileRunner(filepath.Join(c.Dir, "model.onnx"), c.Model.Graph, nil); err != nil {
+		if run, err = compileGraph(filepath.Join(c.Dir, "model.onnx"), c.Model.Graph, nil); err != nil {
 			return fail(stderr, "test", err)
 		}
 		engine = ", compiled"
@@ -68,7 +68,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	var times []time.Duration
 	timed := func(_ *ir.Graph, in map[string]*ir.Tensor) (map[string]*ir.Tensor, error) {
 		start := time.Now()
-		out, err := r.run(in)
+		out, err := run(in)
 		times = append(times, time.Since(start))
 		return out, err
 	}
