@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 
@@ -217,7 +218,7 @@ func (s *source) runner(reference bool, overridden []*ir.Value, progress func(st
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", s.path, err)
 		}
-		return m.NewSession().Run, nil
+		return session(m), nil
 	}
 	for _, v := range overridden {
 		v.Const = nil
@@ -233,7 +234,20 @@ func compileGraph(path string, g *ir.Graph, progress func(string)) (runFunc, err
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return m.NewSession().Run, nil
+	return session(m), nil
+}
+
+// session runs m in a new session. The session is kept alive until each
+// Run returns: Session.Run does not keep its session alive itself, and a
+// session that becomes unreachable during Run is closed under it by its
+// garbage-collection cleanup.
+func session(m *tfcapi.Model) runFunc {
+	sess := m.NewSession()
+	return func(in map[string]*ir.Tensor) (map[string]*ir.Tensor, error) {
+		out, err := sess.Run(in)
+		runtime.KeepAlive(sess)
+		return out, err
+	}
 }
 
 // interpret runs g on the reference interpreter.
