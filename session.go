@@ -47,5 +47,9 @@ func (s *Session) Close() { s.r.Close() }
 // first run at a given set of input shapes, a Run of a model whose ops all
 // have destination-passing kernels allocates nothing.
 func (s *Session) Run(inputs map[string]*ir.Tensor) (map[string]*ir.Tensor, error) {
-	return s.r.Run(inputs)
+	out, err := s.r.Run(inputs)
+	// s must outlive the run: its garbage-collection cleanup closes the
+	// worker pool the kernels are running on.
+	runtime.KeepAlive(s)
+	return out, err
 }

@@ -13,7 +13,9 @@ package tfc
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/tfc-project/tfc/codegen"
@@ -36,6 +38,12 @@ type CompileOptions struct {
 	Disable []string
 	// Shapes fixes input shapes by input name (`--shape input_ids=1x128`).
 	Shapes map[string][]int64
+	// Overridable names graph inputs with an initializer that the caller
+	// will supply at run time: they are compiled as plain, required inputs.
+	// Every other initializer input is frozen to its initializer (folded
+	// and fused like any weight) and a Run that supplies it is refused as
+	// an unknown input, so an override can never be silently ignored.
+	Overridable []string
 	// Progress, when set, is told each phase as it starts
 	// ("loading", "passes", "lowering", "writing").
 	Progress func(phase string)
@@ -66,6 +74,9 @@ func CompileGraph(g *ir.Graph, opts CompileOptions) (*Model, error) {
 	if level == passes.None {
 		level = passes.Extended
 	}
+	if err := freezeInitializerInputs(g, opts.Overridable); err != nil {
+		return nil, err
+	}
 	progress("passes")
 	if _, err := passes.Optimize(g, passes.Options{Level: level, Disable: opts.Disable}); err != nil {
 		return nil, err
@@ -76,6 +87,33 @@ func CompileGraph(g *ir.Graph, opts CompileOptions) (*Model, error) {
 		return nil, err
 	}
 	return FromPlan(p)
+}
+
+// freezeInitializerInputs turns each graph input with an initializer into
+// a constant, except those named in overridable, which become plain inputs.
+func freezeInitializerInputs(g *ir.Graph, overridable []string) error {
+	keep := map[string]bool{}
+	for _, name := range overridable {
+		keep[name] = true
+	}
+	var inputs []*ir.Value
+	for _, v := range g.Inputs {
+		switch {
+		case keep[v.Name] && v.Const != nil:
+			v.Const = nil
+			g.Initializers = slices.DeleteFunc(g.Initializers, func(w *ir.Value) bool { return w == v })
+		case v.Const != nil:
+			continue
+		}
+		delete(keep, v.Name)
+		inputs = append(inputs, v)
+	}
+	if len(keep) > 0 {
+		names := slices.Sorted(maps.Keys(keep))
+		return fmt.Errorf("overridable input(s) %q: not inputs of graph %q", names, g.Name)
+	}
+	g.Inputs = inputs
+	return nil
 }
 
 // FromPlan returns a model running p.

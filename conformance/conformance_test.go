@@ -154,7 +154,7 @@ func runOne(dir string, interp *exec.Interpreter) (failure string) {
 // .tfc artifact in memory, runs it in a session and returns "" or why it
 // failed.
 func runCompiled(c *golden.Case) string {
-	m, err := tfc.CompileGraph(c.Model.Graph, tfc.CompileOptions{})
+	m, err := tfc.CompileGraph(c.Model.Graph, tfc.CompileOptions{Overridable: c.OverriddenInitializers()})
 	if err != nil {
 		return err.Error()
 	}

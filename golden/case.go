@@ -185,3 +185,22 @@ func Failure(results []SetResult) string {
 	}
 	return ""
 }
+
+// OverriddenInitializers names the graph inputs with an initializer that a
+// data set supplies: compiling the case keeps them as inputs
+// (tfc.CompileOptions.Overridable).
+func (c *Case) OverriddenInitializers() []string {
+	var names []string
+	for _, v := range c.Model.Graph.Inputs {
+		if v.Const == nil {
+			continue
+		}
+		for _, s := range c.Sets {
+			if _, ok := s.Inputs[v.Name]; ok {
+				names = append(names, v.Name)
+				break
+			}
+		}
+	}
+	return names
+}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 
@@ -220,35 +219,25 @@ func (s *source) runner(reference bool, overridden []*ir.Value, progress func(st
 		}
 		return session(m), nil
 	}
+	var names []string
 	for _, v := range overridden {
-		v.Const = nil
-		s.graph.Initializers = slices.DeleteFunc(s.graph.Initializers, func(w *ir.Value) bool { return w == v })
+		names = append(names, v.Name)
 	}
-	return compileGraph(s.path, s.graph, progress)
+	return compileGraph(s.path, s.graph, tfcapi.CompileOptions{Overridable: names, Progress: progress})
 }
 
 // compileGraph compiles g, imported from path, which it owns afterwards,
-// telling progress (when not nil) each phase, and runs it in a session.
-func compileGraph(path string, g *ir.Graph, progress func(string)) (runFunc, error) {
-	m, err := tfcapi.CompileGraph(g, tfcapi.CompileOptions{Progress: progress})
+// and runs it in a session.
+func compileGraph(path string, g *ir.Graph, opts tfcapi.CompileOptions) (runFunc, error) {
+	m, err := tfcapi.CompileGraph(g, opts)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return session(m), nil
 }
 
-// session runs m in a new session. The session is kept alive until each
-// Run returns: Session.Run does not keep its session alive itself, and a
-// session that becomes unreachable during Run is closed under it by its
-// garbage-collection cleanup.
-func session(m *tfcapi.Model) runFunc {
-	sess := m.NewSession()
-	return func(in map[string]*ir.Tensor) (map[string]*ir.Tensor, error) {
-		out, err := sess.Run(in)
-		runtime.KeepAlive(sess)
-		return out, err
-	}
-}
+// session runs m in a new session.
+func session(m *tfcapi.Model) runFunc { return m.NewSession().Run }
 
 // interpret runs g on the reference interpreter.
 func interpret(g *ir.Graph) runFunc {

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	tfcapi "github.com/tfc-project/tfc"
 	"github.com/tfc-project/tfc/golden"
 	"github.com/tfc-project/tfc/ir"
 )
@@ -60,7 +61,7 @@ func cmdTest(args []string, stdout, stderr io.Writer) int {
 	}
 	run, engine := interpret(c.Model.Graph), ""
 	if *compiled {
-		if run, err = compileGraph(filepath.Join(c.Dir, "model.onnx"), c.Model.Graph, nil); err != nil {
+		if run, err = compileGraph(filepath.Join(c.Dir, "model.onnx"), c.Model.Graph, tfcapi.CompileOptions{Overridable: c.OverriddenInitializers()}); err != nil {
 			return fail(stderr, "test", err)
 		}
 		engine = ", compiled"
