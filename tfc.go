@@ -66,6 +66,17 @@ func Compile(path string, opts CompileOptions) (*Model, error) {
 // CompileGraph optimizes and lowers an imported graph, which the model
 // owns afterwards.
 func CompileGraph(g *ir.Graph, opts CompileOptions) (*Model, error) {
+	p, err := LowerGraph(g, opts, plan.Target{})
+	if err != nil {
+		return nil, err
+	}
+	return FromPlan(p)
+}
+
+// LowerGraph optimizes an imported graph, which the plan owns afterwards,
+// and lowers it for target: CompileGraph's work, for a target other than
+// the CPU (the CUDA runner of package exec/cuda takes the plan).
+func LowerGraph(g *ir.Graph, opts CompileOptions, target codegen.Target) (*codegen.Plan, error) {
 	progress := opts.Progress
 	if progress == nil {
 		progress = func(string) {}
@@ -82,11 +93,7 @@ func CompileGraph(g *ir.Graph, opts CompileOptions) (*Model, error) {
 		return nil, err
 	}
 	progress("lowering")
-	p, err := codegen.Lower(g, codegen.Options{Target: plan.Target{}, Shapes: opts.Shapes})
-	if err != nil {
-		return nil, err
-	}
-	return FromPlan(p)
+	return codegen.Lower(g, codegen.Options{Target: target, Shapes: opts.Shapes})
 }
 
 // freezeInitializerInputs turns each graph input with an initializer into
