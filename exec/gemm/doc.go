@@ -8,8 +8,10 @@
 // a micro-kernel multiplies one A micro-panel by one B panel into an mr×16
 // tile of C. The micro-kernel is chosen at run time from the CPU features:
 // 16×16 AVX-512, else 6×16 AVX2+FMA assembly on amd64, else a portable 4×16
-// Go kernel (the only one on other architectures). Packing and the GELU
-// epilogue have AVX2 fast paths too.
+// Go kernel (the only one on other architectures). Setting the environment
+// variable TFC_GEMM_AVX512=0 makes a CPU with AVX-512 use the AVX2 kernel.
+// Packing and the GELU epilogue have AVX2 fast paths too. PeakGFLOPS
+// measures the FMA peak at the vector width of the kernel in use.
 //
 // Weights can be packed once with PackB and multiplied many times with
 // SgemmPacked; a PackedB can be serialized with Bytes and restored with

@@ -22,8 +22,8 @@ func copyRows16(dst, src []float32, lds, kb int) int { return 0 }
 // geluRows16 is the fast path of geluRows, absent on this architecture.
 func geluRows16(x []float32, ld, rows int) int { return 0 }
 
-// hasAVX2 is false off amd64: PeakGFLOPS has no loop to time.
+// hasAVX2 is false off amd64.
 const hasAVX2 = false
 
-// peakFMA is absent on this architecture.
-func peakFMA(n int) {}
+// peakLoop returns nil: PeakGFLOPS has no loop to time here.
+func peakLoop() (func(int), int) { return nil, 0 }
