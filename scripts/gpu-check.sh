@@ -16,7 +16,8 @@ case "${1:-build}" in
 build)
 	mkdir -p "$dir"
 	for arch in amd64 arm64; do
-		CGO_ENABLED=0 GOOS=linux GOARCH=$arch go test -c -o "$dir/cuda.$arch.test" ./exec/cuda
+		CGO_ENABLED=0 GOOS=linux GOARCH=$arch go test -c -o "$dir/exec_cuda.$arch.test" ./exec/cuda
+		CGO_ENABLED=0 GOOS=linux GOARCH=$arch go test -c -tags cuda -o "$dir/cmd_tfc.$arch.test" ./cmd/tfc
 	done
 	echo "built: $(ls "$dir")"
 	;;
@@ -29,8 +30,9 @@ run)
 	status=0
 	for bin in "$dir"/*."$arch".test; do
 		name=$(basename "$bin" ".$arch.test")
-		# Tests read testdata relative to their package directory.
-		(cd "exec/$name" && TFC_CUDA_REQUIRE=1 NVIDIA_TF32_OVERRIDE=0 \
+		# Tests read testdata relative to their package directory
+		# (exec_cuda is exec/cuda, cmd_tfc is cmd/tfc: tfc run --device cuda).
+		(cd "$(echo "$name" | tr _ /)" && TFC_CUDA_REQUIRE=1 NVIDIA_TF32_OVERRIDE=0 \
 			"../../$bin" -test.v -test.count=1 >"$out/$name.log" 2>&1) || status=1
 		tail -n 3 "$out/$name.log"
 	done

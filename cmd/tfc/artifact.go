@@ -219,11 +219,16 @@ func (s *source) runner(reference bool, overridden []*ir.Value, progress func(st
 		}
 		return session(m), nil
 	}
-	var names []string
-	for _, v := range overridden {
-		names = append(names, v.Name)
+	return compileGraph(s.path, s.graph, tfcapi.CompileOptions{Overridable: names(overridden), Progress: progress})
+}
+
+// names lists the values' names.
+func names(vs []*ir.Value) []string {
+	var out []string
+	for _, v := range vs {
+		out = append(out, v.Name)
 	}
-	return compileGraph(s.path, s.graph, tfcapi.CompileOptions{Overridable: names, Progress: progress})
+	return out
 }
 
 // compileGraph compiles g, imported from path, which it owns afterwards,

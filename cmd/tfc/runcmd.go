@@ -19,7 +19,7 @@ import (
 )
 
 const runUsage = `Usage: tfc run model.(onnx|tfc) [--input NAME=FILE ...] [FILE ...] [--output-dir DIR]
-               [--reference] [--quiet]
+               [--reference] [--device cpu|cuda [--precision P]] [--quiet]
 
 Runs the model and prints each output: dtype, shape, first values and, for
 floating-point outputs, min, max and mean. A .tfc artifact (written by
@@ -39,6 +39,12 @@ Flags:
                       (bfloat16 outputs are written as float32)
   --reference         run the model's graph on the reference interpreter
                       instead (the optimized graph, for a .tfc artifact)
+  --device D          cpu (the default) or cuda: compile an ONNX model for
+                      the GPU at the shapes of the inputs given and run it
+                      there (needs a tfc built with -tags cuda, the NVIDIA
+                      driver, cuBLAS and NVRTC; an error says what is missing)
+  --precision P       matrix products on CUDA: fp32 (exact, the default),
+                      tf32, bf16 or fp16
   --quiet             draw no progress bar
 `
 
@@ -55,12 +61,20 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	outDir := fs.String("output-dir", "", "write outputs as .npy files into this folder")
 	reference := fs.Bool("reference", false, "run on the reference interpreter")
 	quiet := fs.Bool("quiet", false, "draw no progress bar")
+	device := fs.String("device", "cpu", "cpu or cuda")
+	precision := fs.String("precision", "fp32", "CUDA matrix products: fp32, tf32, bf16 or fp16")
 	pos, status, ok := parseArgs(fs, runUsage, args, stdout, stderr)
 	if !ok {
 		return status
 	}
 	if len(pos) == 0 {
 		return usageError(stderr, "run", runUsage, "no model file given")
+	}
+	switch {
+	case *device != "cpu" && *device != "cuda":
+		return usageError(stderr, "run", runUsage, "--device is cpu or cuda, not %q", *device)
+	case *device == "cuda" && (*reference || isArtifact(pos[0])):
+		return usageError(stderr, "run", runUsage, "--device cuda runs an ONNX model (compiled for the GPU at the input shapes), not --reference or a .tfc artifact")
 	}
 	label, phases := "compiling ", []string{"loading", "passes", "lowering"}
 	if *reference || isArtifact(pos[0]) {
@@ -89,7 +103,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 			overridden = append(overridden, b.input)
 		}
 	}
-	runModel, err := src.runner(*reference, overridden, bar.Phase)
+	var runModel runFunc
+	if *device == "cuda" {
+		runModel, err = cudaRunner(src.path, g, inputs, names(overridden), *precision, bar.Phase)
+	} else {
+		runModel, err = src.runner(*reference, overridden, bar.Phase)
+	}
 	if err != nil {
 		return fail(stderr, "run", err)
 	}
