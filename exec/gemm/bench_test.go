@@ -24,6 +24,16 @@ func measure(b *testing.B, flops float64, body func()) {
 	}
 }
 
+// filled returns n floats of small non-zero values: a fresh zero slice
+// would read the kernel's shared zero page, not real memory.
+func filled(n int) []float32 {
+	x := make([]float32, n)
+	for i := range x {
+		x[i] = float32(i%17-8) / 16
+	}
+	return x
+}
+
 func benchPools(b *testing.B, f func(b *testing.B, opt *Options)) {
 	for _, threads := range []int{1, 2} {
 		pool := NewPool(threads)
@@ -35,7 +45,7 @@ func benchPools(b *testing.B, f func(b *testing.B, opt *Options)) {
 func BenchmarkSgemm(b *testing.B) {
 	for _, s := range benchShapes {
 		m, n, k := s[0], s[1], s[2]
-		a, w, c := make([]float32, m*k), make([]float32, k*n), make([]float32, m*n)
+		a, w, c := filled(m*k), filled(k*n), filled(m*n)
 		pb, _ := PackB(false, k, n, w, n)
 		flops := 2 * float64(m*n*k)
 		b.Run(fmt.Sprintf("%dx%dx%d/packed", m, k, n), func(b *testing.B) {
@@ -67,9 +77,9 @@ func BenchmarkSgemm(b *testing.B) {
 // (12 heads, sequence 128, head size 64): Q·Kᵀ and P·V.
 func BenchmarkAttention(b *testing.B) {
 	const heads, seq, dh = 12, 128, 64
-	q, kt := make([]float32, heads*seq*dh), make([]float32, heads*seq*dh)
-	p := make([]float32, heads*seq*seq)
-	out := make([]float32, heads*seq*dh)
+	q, kt := filled(heads*seq*dh), filled(heads*seq*dh)
+	p := filled(heads * seq * seq)
+	out := filled(heads * seq * dh)
 	flops := 2 * float64(heads*seq*seq*dh)
 	b.Run("QKt", func(b *testing.B) {
 		benchPools(b, func(b *testing.B, opt *Options) {
