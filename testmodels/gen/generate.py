@@ -27,6 +27,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
 import numpy as np  # noqa: E402
+import onnx  # noqa: E402
+from onnx import numpy_helper  # noqa: E402
 import torch  # noqa: E402
 
 import common  # noqa: E402
@@ -160,9 +162,38 @@ def generate(out, only):
     return written
 
 
+# A golden output may differ from the committed one by float32 rounding
+# only: PyTorch's CPU Conv (oneDNN) picks its vector kernel by the CPU's
+# instruction set, so ViT's and Whisper's outputs move in the last bits on a
+# machine with AVX-512 rather than AVX2. Models and inputs must match byte for
+# byte; outputs and manifest figures within ROUNDING (relative) pass as notes.
+ROUNDING = 1e-5
+
+
+def output_rel_diff(pa, pb):
+    """max|a-b| / max|b| of two TensorProto files, or None if not comparable."""
+    ta = numpy_helper.to_array(onnx.load_tensor(pa))
+    tb = numpy_helper.to_array(onnx.load_tensor(pb))
+    if ta.shape != tb.shape or ta.dtype != tb.dtype or ta.dtype.kind != "f":
+        return None
+    return float(np.abs(ta.astype(np.float64) - tb).max() / max(np.abs(tb).max(), 1e-6))
+
+
+def json_close(x, y):
+    """Equal JSON values, floats within ROUNDING relative."""
+    if isinstance(x, float) and isinstance(y, float):
+        return abs(x - y) <= ROUNDING * max(abs(x), abs(y), 1e-6)
+    if isinstance(x, dict) and isinstance(y, dict):
+        return x.keys() == y.keys() and all(json_close(x[k], y[k]) for k in x)
+    if isinstance(x, list) and isinstance(y, list):
+        return len(x) == len(y) and all(json_close(u, v) for u, v in zip(x, y))
+    return x == y
+
+
 def compare_trees(a, b, names):
-    """Byte-compare a/<name>/** for names (and manifest.json); return list of differences."""
-    diffs = []
+    """Compare a/<name>/** for names (and manifest.json): byte for byte, but
+    outputs within float32 rounding. Returns (differences, rounding notes)."""
+    diffs, notes = [], []
     rel_paths = ["manifest.json"]
     for n in names:
         for root in (a, b):
@@ -173,9 +204,21 @@ def compare_trees(a, b, names):
         pa, pb = os.path.join(a, rp), os.path.join(b, rp)
         if not os.path.exists(pa) or not os.path.exists(pb):
             diffs.append(f"missing on one side: {rp}")
-        elif not filecmp.cmp(pa, pb, shallow=False):
+        elif filecmp.cmp(pa, pb, shallow=False):
+            continue
+        elif rp == "manifest.json":
+            with open(pa) as fa, open(pb) as fb:
+                close = json_close(json.load(fa), json.load(fb))
+            (notes if close else diffs).append(f"{'rounding' if close else 'differs'}: {rp}")
+        elif os.path.basename(rp).startswith("output_"):
+            rel = output_rel_diff(pa, pb)
+            if rel is not None and rel <= ROUNDING:
+                notes.append(f"rounding: {rp} (rel {rel:.1e})")
+            else:
+                diffs.append(f"differs: {rp}" + ("" if rel is None else f" (rel {rel:.1e})"))
+        else:
             diffs.append(f"differs: {rp}")
-    return diffs
+    return diffs, notes
 
 
 def main():
@@ -195,11 +238,14 @@ def main():
             with open(os.path.join(a.out, "manifest.json"), "rb") as f:
                 write(os.path.join(tmp, "manifest.json"), f.read())
         names = generate(tmp, a.only)
-        diffs = compare_trees(a.out, tmp, names)
+        diffs, notes = compare_trees(a.out, tmp, names)
+    if notes:
+        print(f"within float32 rounding (rel <= {ROUNDING}):\n  " + "\n  ".join(notes))
     if diffs:
         print("CHECK FAILED:\n  " + "\n  ".join(diffs))
         sys.exit(1)
-    print(f"check OK: {len(names)} models reproduce byte for byte")
+    exact = "byte for byte" if not notes else "byte for byte but for the outputs above"
+    print(f"check OK: {len(names)} models reproduce {exact}")
 
 
 if __name__ == "__main__":
