@@ -16,7 +16,7 @@ var wantFusions = map[string]map[string]int{
 	"vit":           {"Attention": 2, "LayerNorm": 1, "SkipLayerNorm": 4, "BiasGelu": 2, "Linear": 10},
 	"gpt2":          {"Attention": 2, "LayerNorm": 1, "SkipLayerNorm": 4, "Gelu": 2, "Linear": 8},
 	"llama":         {"Attention": 2, "RMSNorm": 5, "RotaryEmbedding": 4},
-	"torch_encoder": {"LayerNorm": 0, "SkipLayerNorm": 4, "Linear": 6},
+	"torch_encoder": {"LayerNorm": 0, "SkipLayerNorm": 4, "Linear": 8},
 }
 
 // TestFusionsOnTestmodels optimizes every testmodel at the Extended level,
