@@ -352,6 +352,30 @@ func merge(c []float32, ldc int, t []float32, h, w, acc int) {
 // apply runs the epilogue on the rows×cols block of c at (i0, j0); res,
 // if not nil, is laid out like c.
 func (e *Epilogue) apply(c, res []float32, ldc, i0, rows, j0, cols int) {
+	if e.GELU && vecMath && cols == nr {
+		// Bias and GELU in one AVX-512 pass over the tile.
+		x := c[i0*ldc+j0 : (i0+rows-1)*ldc+j0+nr]
+		var bias *float32
+		if e.Bias != nil {
+			bias = &e.Bias[j0 : j0+nr][0]
+		}
+		geluAVX512(&x[0], &x[0], ldc, rows, bias, 0, 0)
+	} else {
+		e.biasGELU(c, ldc, i0, rows, j0, cols)
+	}
+	if res != nil {
+		for i := i0; i < i0+rows; i++ {
+			row := c[i*ldc+j0 : i*ldc+j0+cols]
+			for x, v := range res[i*ldc+j0 : i*ldc+j0+cols] {
+				row[x] += v
+			}
+		}
+	}
+}
+
+// biasGELU adds the bias to, then applies GELU to, the rows×cols block of
+// c at (i0, j0), in portable Go (or AVX2 for the GELU).
+func (e *Epilogue) biasGELU(c []float32, ldc, i0, rows, j0, cols int) {
 	if e.Bias != nil {
 		bias := e.Bias[j0 : j0+cols]
 		for i := i0; i < i0+rows; i++ {
@@ -362,13 +386,5 @@ func (e *Epilogue) apply(c, res []float32, ldc, i0, rows, j0, cols int) {
 	}
 	if e.GELU {
 		geluRows(c[i0*ldc+j0:], ldc, rows, cols)
-	}
-	if res != nil {
-		for i := i0; i < i0+rows; i++ {
-			row := c[i*ldc+j0 : i*ldc+j0+cols]
-			for x, v := range res[i*ldc+j0 : i*ldc+j0+cols] {
-				row[x] += v
-			}
-		}
 	}
 }

@@ -127,11 +127,12 @@ func compare(t *testing.T, name string, c []float32, want, bound []float64, orig
 
 // withKernels runs f once per kernel the CPU can run.
 func withKernels(t *testing.T, f func(t *testing.T)) {
-	saved, savedPack := activeKernel, fastPack
-	defer func() { activeKernel, fastPack = saved, savedPack }()
+	saved, savedPack, savedVec := activeKernel, fastPack, vecMath
+	defer func() { activeKernel, fastPack, vecMath = saved, savedPack, savedVec }()
 	for _, k := range kernels() {
-		// The portable kernel runs with the portable packing routines.
-		activeKernel, fastPack = k, savedPack && k != goKernel
+		// The portable kernel runs with the portable packing and
+		// epilogue routines.
+		activeKernel, fastPack, vecMath = k, savedPack && k != goKernel, savedVec && k != goKernel
 		t.Run(k.name, f)
 	}
 	// Portable kernels with the tile heights of the assembly kernels cover

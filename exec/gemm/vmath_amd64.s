@@ -1,0 +1,244 @@
+#include "textflag.h"
+
+// AVX-512F routines of vmath.go: GELU (erf and tanh forms), softmax's
+// max, exp-and-sum and scale. They use the tables of gelu.go (erfK, erfP,
+// erfQ, expC) and the method of erf32; exp scales by 2^n with VSCALEFPS,
+// which saturates to 0 and +Inf instead of wrapping the exponent.
+
+// EXPZ sets p to e^y for 16 lanes; y is clobbered (it ends as the reduced
+// argument), n holds round(y·log2 e).
+#define EXPZ(y, n, p) \
+	VMULPS.BCST ·erfK+24(SB), y, n \
+	VRNDSCALEPS $0, n, n \
+	VFNMADD231PS.BCST ·erfK+28(SB), n, y \
+	VFNMADD231PS.BCST ·erfK+32(SB), n, y \
+	VBROADCASTSS ·expC+28(SB), p \
+	VFMADD213PS.BCST ·expC+24(SB), y, p \
+	VFMADD213PS.BCST ·expC+20(SB), y, p \
+	VFMADD213PS.BCST ·expC+16(SB), y, p \
+	VFMADD213PS.BCST ·expC+12(SB), y, p \
+	VFMADD213PS.BCST ·expC+8(SB), y, p \
+	VFMADD213PS.BCST ·expC+4(SB), y, p \
+	VFMADD213PS.BCST ·expC+0(SB), y, p \
+	VSCALEFPS n, p, p
+
+// GELUERF replaces Z0 by x·(1+erf(x/√2))/2. Z31: abs mask, Z30: 1.
+// Uses Z1-Z7 and K1.
+#define GELUERF \
+	VMULPS.BCST ·erfK+0(SB), Z0, Z1 \
+	VPANDD Z31, Z1, Z1 \
+	VMINPS.BCST ·erfK+4(SB), Z1, Z1 \
+	VMULPS Z1, Z1, Z2 \
+	VMULPS.BCST ·erfK+12(SB), Z2, Z2 \
+	VSUBPS Z30, Z2, Z2 \
+	VBROADCASTSS ·erfP+24(SB), Z3 \
+	VFMADD213PS.BCST ·erfP+20(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfP+16(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfP+12(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfP+8(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfP+4(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfP+0(SB), Z2, Z3 \
+	VMULPS Z1, Z3, Z4 \
+	VMULPS.BCST ·erfK+16(SB), Z1, Z2 \
+	VSUBPS.BCST ·erfK+20(SB), Z2, Z2 \
+	VBROADCASTSS ·erfQ+40(SB), Z3 \
+	VFMADD213PS.BCST ·erfQ+36(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfQ+32(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfQ+28(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfQ+24(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfQ+20(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfQ+16(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfQ+12(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfQ+8(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfQ+4(SB), Z2, Z3 \
+	VFMADD213PS.BCST ·erfQ+0(SB), Z2, Z3 \
+	EXPZ(Z3, Z5, Z6) \
+	VSUBPS Z6, Z30, Z6 \
+	VCMPPS.BCST $1, ·erfK+8(SB), Z1, K1 \
+	VMOVAPS Z4, K1, Z6 \
+	VPANDND Z0, Z31, Z7 \
+	VPORD Z7, Z6, Z6 \
+	VADDPS Z30, Z6, Z6 \
+	VMULPS.BCST ·erfK+40(SB), Z0, Z0 \
+	VMULPS Z6, Z0, Z0
+
+// GELUTANH replaces Z0 by x/(1+e^t), t = -2·√(2/π)·(x+0.044715·x³),
+// which is x·(1+tanh(√(2/π)·(x+0.044715·x³)))/2. Z30: 1, Z29: -100,
+// Z28: 100. Uses Z2, Z3, Z5, Z6.
+#define GELUTANH \
+	VMULPS Z0, Z0, Z2 \
+	VBROADCASTSS ·tanhK+4(SB), Z3 \
+	VFMADD213PS.BCST ·tanhK+0(SB), Z2, Z3 \
+	VMULPS Z0, Z3, Z3 \
+	VMAXPS Z3, Z29, Z3 \
+	VMINPS Z3, Z28, Z3 \
+	EXPZ(Z3, Z5, Z6) \
+	VADDPS Z30, Z6, Z6 \
+	VDIVPS Z6, Z0, Z0
+
+// func geluAVX512(dst, src *float32, ld, rows int, bias *float32, bs, tanh int)
+//
+// For each of rows rows of 16 floats, ld floats apart in src and dst:
+// dst = gelu(src + bias), bias (16 floats, skipped when nil) moving on by
+// bs floats per row.
+TEXT ·geluAVX512(SB), NOSPLIT, $0-56
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ ld+16(FP), R8
+	SHLQ $2, R8
+	MOVQ rows+24(FP), CX
+	MOVQ bias+32(FP), BX
+	MOVQ bs+40(FP), R9
+	SHLQ $2, R9
+	MOVQ tanh+48(FP), R10
+	TESTQ CX, CX
+	JEQ  gzdone
+	VPTERNLOGD $0xff, Z31, Z31, Z31
+	VPSRLD $1, Z31, Z31
+	VBROADCASTSS ·erfK+36(SB), Z30
+	VBROADCASTSS ·tanhK+8(SB), Z29
+	VBROADCASTSS ·tanhK+12(SB), Z28
+
+gzloop:
+	VMOVUPS (SI), Z0
+	TESTQ BX, BX
+	JEQ  gznobias
+	VADDPS (BX), Z0, Z0
+	ADDQ R9, BX
+
+gznobias:
+	TESTQ R10, R10
+	JNE  gztanh
+	GELUERF
+	JMP  gzstore
+
+gztanh:
+	GELUTANH
+
+gzstore:
+	VMOVUPS Z0, (DI)
+	ADDQ R8, SI
+	ADDQ R8, DI
+	DECQ CX
+	JNZ  gzloop
+
+gzdone:
+	VZEROUPPER
+	RET
+
+// TAILMASK sets K1 to the low CX bits (CX < 16). Uses AX.
+#define TAILMASK MOVL $1, AX; SHLL CX, AX; DECL AX; KMOVW AX, K1
+
+// HREDUCE folds the 16 lanes of Z0 with op into the low lane of X0.
+#define HREDUCE(op) \
+	VEXTRACTF64X4 $1, Z0, Y1 \
+	op Y1, Y0, Y0 \
+	VEXTRACTF128 $1, Y0, X1 \
+	op X1, X0, X0 \
+	VPERMILPS $0x4E, X0, X1 \
+	op X1, X0, X0 \
+	VPERMILPS $0xB1, X0, X1 \
+	op X1, X0, X0
+
+// func maxAVX512(x *float32, n int) float32
+TEXT ·maxAVX512(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	MOVL $0xff800000, AX
+	VPBROADCASTD AX, Z0
+	VMOVAPS Z0, Z2
+	CMPQ CX, $16
+	JLT  mxtail
+
+mxloop:
+	VMAXPS (SI), Z0, Z0
+	ADDQ $64, SI
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE  mxloop
+
+mxtail:
+	TESTQ CX, CX
+	JEQ  mxdone
+	TAILMASK
+	VMOVUPS (SI), K1, Z2
+	VMAXPS Z2, Z0, Z0
+
+mxdone:
+	HREDUCE(VMAXPS)
+	VMOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func expSumAVX512(x, y *float32, n int, m float32) float32
+//
+// Stores y[i] = e^(x[i]-m), with the argument clamped below at -110
+// (where the result is 0 in float32), and returns their sum.
+TEXT ·expSumAVX512(SB), NOSPLIT, $0-36
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ n+16(FP), CX
+	VBROADCASTSS m+24(FP), Z28
+	VBROADCASTSS ·tanhK+16(SB), Z27
+	VPXORD Z26, Z26, Z26
+	CMPQ CX, $16
+	JLT  extail
+
+exloop:
+	VMOVUPS (SI), Z3
+	VSUBPS Z28, Z3, Z3
+	VMAXPS Z3, Z27, Z3
+	EXPZ(Z3, Z5, Z6)
+	VMOVUPS Z6, (DI)
+	VADDPS Z6, Z26, Z26
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE  exloop
+
+extail:
+	TESTQ CX, CX
+	JEQ  exdone
+	TAILMASK
+	VMOVUPS.Z (SI), K1, Z3
+	VSUBPS Z28, Z3, Z3
+	VMAXPS Z3, Z27, Z3
+	EXPZ(Z3, Z5, Z6)
+	VMOVUPS Z6, K1, (DI)
+	VADDPS Z6, Z26, K1, Z26
+
+exdone:
+	VMOVAPS Z26, Z0
+	HREDUCE(VADDPS)
+	VMOVSS X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func scaleAVX512(y *float32, n int, s float32)
+TEXT ·scaleAVX512(SB), NOSPLIT, $0-20
+	MOVQ y+0(FP), DI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS s+16(FP), Z1
+	CMPQ CX, $16
+	JLT  sctail
+
+scloop:
+	VMULPS (DI), Z1, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ $64, DI
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE  scloop
+
+sctail:
+	TESTQ CX, CX
+	JEQ  scdone
+	TAILMASK
+	VMOVUPS.Z (DI), K1, Z0
+	VMULPS Z1, Z0, Z0
+	VMOVUPS Z0, K1, (DI)
+
+scdone:
+	VZEROUPPER
+	RET

@@ -1,0 +1,161 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"testing"
+)
+
+// withVecMath runs f with the portable and (where the CPU has it) the
+// AVX-512 math routines.
+func withVecMath(t *testing.T, f func(t *testing.T)) {
+	saved := vecMath
+	defer func() { vecMath = saved }()
+	for _, v := range []bool{false, saved} {
+		vecMath = v
+		t.Run(fmt.Sprintf("vec=%v", v), f)
+	}
+}
+
+func gelu64(v float64, tanh bool) float64 {
+	if tanh {
+		return 0.5 * v * (1 + math.Tanh(sqrt2OverPi*(v+0.044715*v*v*v)))
+	}
+	return 0.5 * v * (1 + math.Erf(v/math.Sqrt2))
+}
+
+// TestGELUForms checks GELU, both forms, with and without bias, on every
+// length up to 40 (the vector body and the tail) against float64.
+func TestGELUForms(t *testing.T) {
+	withVecMath(t, func(t *testing.T) {
+		var x []float32
+		for v := -12.0; v <= 12; v += 1e-3 {
+			x = append(x, float32(v))
+		}
+		x = append(x, 0, float32(math.Copysign(0, -1)), 1e-30, -1e-30, 100, -100, 3e38, -3e38)
+		for _, tanh := range []bool{false, true} {
+			worst := 0.0
+			for _, withBias := range []bool{false, true} {
+				var bias []float32
+				src := x
+				if withBias {
+					bias = make([]float32, len(x))
+					src = make([]float32, len(x))
+					for i := range x {
+						bias[i] = float32(i%7) / 8
+						src[i] = x[i] - bias[i]
+					}
+				}
+				y := make([]float32, len(x))
+				GELU(y, src, bias, tanh)
+				for i := range x {
+					v := float64(src[i])
+					if bias != nil {
+						v = float64(src[i] + bias[i])
+					}
+					w := gelu64(v, tanh)
+					d := math.Abs(float64(y[i])-w) / math.Max(1, math.Abs(w))
+					if !(d <= 1e-6) {
+						t.Fatalf("tanh=%v: gelu(%g) = %g, want %g", tanh, v, y[i], w)
+					}
+					worst = max(worst, d)
+				}
+			}
+			t.Logf("tanh=%v: max error %.3g relative to max(1, |gelu|)", tanh, worst)
+		}
+		for n := range 41 {
+			src := make([]float32, n)
+			for i := range src {
+				src[i] = float32(i) / 7
+			}
+			y := make([]float32, n+1)
+			y[n] = 42
+			GELU(y, src, nil, false)
+			if y[n] != 42 {
+				t.Fatalf("n=%d: GELU wrote past the end", n)
+			}
+			for i, v := range src {
+				if w := gelu64(float64(v), false); math.Abs(float64(y[i])-w) > 1e-6*math.Max(1, w) {
+					t.Fatalf("n=%d: gelu(%g) = %g, want %g", n, v, y[i], w)
+				}
+			}
+		}
+	})
+}
+
+// TestExp checks the vector exp of softmax against math.Exp over its
+// whole range, through expSumAVX512.
+func TestExp(t *testing.T) {
+	if !vecMath {
+		t.Skip("no AVX-512")
+	}
+	var x []float32
+	for v := -104.0; v <= 0; v += 1e-3 {
+		x = append(x, float32(v))
+	}
+	y := make([]float32, len(x))
+	sum := expSumAVX512(&x[0], &y[0], len(x), 0)
+	worst, want := 0.0, 0.0
+	for i, v := range x {
+		w := math.Exp(float64(v))
+		want += w
+		if w < 0x1p-126 { // float32 denormals: absolute error only
+			if math.Abs(float64(y[i])-w) > 3e-45 {
+				t.Fatalf("exp(%g) = %g, want %g", v, y[i], w)
+			}
+			continue
+		}
+		worst = max(worst, math.Abs(float64(y[i])-w)/w)
+	}
+	t.Logf("exp: max relative error %.3g", worst)
+	if worst > 3e-7 {
+		t.Errorf("exp: max relative error %g", worst)
+	}
+	if math.Abs(float64(sum)-want) > 1e-5*want {
+		t.Errorf("sum = %g, want %g", sum, want)
+	}
+	for _, v := range []float32{-110, -200, float32(math.Inf(-1))} {
+		x := []float32{v}
+		expSumAVX512(&x[0], &x[0], 1, 0)
+		if x[0] != 0 {
+			t.Errorf("exp(%g) = %g, want 0", v, x[0])
+		}
+	}
+}
+
+func TestSoftmax(t *testing.T) {
+	withVecMath(t, func(t *testing.T) {
+		inf := float32(math.Inf(1))
+		for n := 1; n <= 70; n++ {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = float32((i*37)%23) - 11
+				if i%5 == 3 {
+					x[i] = -inf
+				}
+			}
+			if n == 4 { // every key masked but one
+				x = []float32{-inf, -inf, 2, -inf}
+			}
+			y := make([]float32, n+1)
+			y[n] = 42
+			Softmax(y, x)
+			want := make([]float32, n)
+			softmaxGo(want, x)
+			if y[n] != 42 {
+				t.Fatalf("n=%d: wrote past the end", n)
+			}
+			for i := range want {
+				if math.Abs(float64(y[i]-want[i])) > 1e-6*float64(max(want[i], 1e-3)) {
+					t.Fatalf("n=%d: softmax[%d] = %g, want %g", n, i, y[i], want[i])
+				}
+			}
+		}
+		// A row masked everywhere gives NaN, like the reference.
+		x := []float32{-inf, -inf}
+		Softmax(x, x)
+		if x[0] == x[0] {
+			t.Errorf("softmax of -Inf row = %v, want NaN", x)
+		}
+	})
+}
