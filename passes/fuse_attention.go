@@ -7,18 +7,32 @@ import (
 )
 
 // attentionFusion matches scaled dot-product attention as torch exports
-// it (BERT, ViT, GPT-2 with and without a KV cache, Llama):
+// it (BERT, ViT, GPT-2 with and without a KV cache, Llama, Whisper,
+// torch.nn.MultiheadAttention):
 //
-//	Reshape(Transpose(MatMul(Cast?(Softmax(mask(Div|Mul(MatMul(Qh, Kt), c)))), Vh), 0213), [0|B, 0|S, H·D])
+//	MatMul(Cast?(Softmax(mask(scale(MatMul(Qh, Kt))))), Vh)
 //
-// Qh is Transpose(Reshape(q, [0, 0, H, D]), 0213) (q becomes a 3-D input)
-// or any [B, H, S, D] value (e.g. after rotary embedding). Kt is
-// Transpose(Reshape(k, [0, 0, H, D]), 0231) or Transpose(K, 0132) of a
-// [B, Hkv, S, D] value K, such as a KV-cache Concat; Vh likewise without
-// the last transpose. K and V may be repeated for grouped-query attention
-// (Reshape(Expand(Unsqueeze(K, 2)))), which becomes kv_num_heads. The mask
-// is none, an additive bias, or a causal mask the matcher proves
-// (causalMask), which becomes causal=1.
+// followed by the head merge Reshape(Transpose(·, 0213), [0|B, 0|S, H·D])
+// when Q comes in as [B, S, H·D]. The operands take one of three forms
+// (headsOf, keysOf):
+//
+//   - a head split Transpose(Reshape(x, [0|B, 0|S|-1, H, D]), 0213) of a
+//     3-D x (perm 0231 for the keys), which the Attention reads as x;
+//   - any [B, H, S, D] value with known H and D (after rotary embedding,
+//     a KV-cache Concat; keys as Transpose(K, 0132)), read as is; K and V
+//     may be repeated for grouped-query attention
+//     (Reshape(Expand(Unsqueeze(K, 2)))), which becomes kv_num_heads;
+//   - torch.nn.MultiheadAttention's batch-merged split
+//     Transpose(Reshape(x, [0|S, B·H, D]), 102) of a sequence-first x
+//     [S, B, H·D] (perm 120 for the keys), which the fused node reads
+//     through Transpose(x, 102) and whose output it transposes back.
+//
+// The scale is the product of the constant factors on the scores and on
+// Q (Whisper and torch scale Q before the product). The mask is none, an
+// additive bias, a causal mask the matcher proves (causalMask), which
+// becomes causal=1, or, in the batch-merged form, torch's key padding mask
+// Where(Reshape(Expand(m, [1, H, 1, 1]), [B·H, 1, S]), -inf, 0), which
+// becomes the bias Where(m, -inf, 0) of shape [B, 1, 1, S].
 var attentionFusion = fusion{name: "Attention", anchor: "MatMul", match: func(m *matcher, pv *ir.Node) *ir.Node {
 	probs := m.parent(pv, 0, "Softmax", "Cast")
 	if probs != nil && probs.Op == "Cast" {
@@ -30,59 +44,132 @@ var attentionFusion = fusion{name: "Attention", anchor: "MatMul", match: func(m 
 	if probs == nil || !lastAxisAttr(probs) {
 		return m.fail("want MatMul(Softmax over the last axis, V)")
 	}
-	scores, mask, causal := attentionMask(m, probs.Inputs[0])
-	if scores == nil {
+	sc := scoresOf(m, probs.Inputs[0])
+	if sc == nil {
 		return nil
 	}
-	c, ok := scalar(scores.Input(1))
-	if !ok || c == 0 {
-		return m.fail("want scores scaled by a constant")
-	}
-	scale := c
-	if scores.Op == "Div" {
-		scale = 1 / c
-	}
-	qk := m.parent(scores, 0, "MatMul")
-	if qk == nil {
-		return nil
-	}
-	q, nh, d := headsOf(m, qk.Inputs[0])
-	k, nkv, dk := keysOf(m, m.parent(qk, 1, "Transpose"))
-	v, nv, dv := headsOf(m, pv.Inputs[1])
+	qs, q := queryOf(m, sc.qk.Inputs[0])
+	k := keysOf(m, m.parent(sc.qk, 1, "Transpose"))
+	v := headsOf(m, pv.Inputs[1])
 	if q == nil || k == nil || v == nil {
 		return nil
 	}
-	if nkv != nv || d != dk || nh%nkv != 0 {
-		return m.fail("head counts or sizes disagree: Q %d×%d, K %d×%d, V %d×%d", nh, d, nkv, dk, nv, dv)
+	scale := sc.scale * qs
+	if scale == 0 {
+		return m.fail("the scale is zero")
 	}
-	out := pv.Outputs[0]     // Q's layout: [B, H, S, D] ...
-	if q.Shape.Rank() == 3 { // ... or [B, S, H·D], after the head merge
-		if out = mergedHeads(m, pv, nh*dv); out == nil {
+	if k.h != v.h || q.d != k.d || q.h%k.h != 0 {
+		return m.fail("head counts or sizes disagree: Q %d×%d, K %d×%d, V %d×%d", q.h, q.d, k.h, k.d, v.h, v.d)
+	}
+	if q.seqFirst != k.seqFirst || q.seqFirst != v.seqFirst {
+		return m.fail("Q, K and V mix the batch-merged heads of torch's MultiheadAttention with other forms")
+	}
+	if sc.causal != nil && !sc.causal(m, q.seqLen(), k.seqLen()) {
+		return m.fail("the mask is not causal for these query and key lengths")
+	}
+	attrs := map[string]*ir.Attr{"num_heads": intAttr(q.h), "scale": floatAttr(scale)}
+	if k.h != q.h {
+		attrs["kv_num_heads"] = intAttr(k.h)
+	}
+	if sc.causal != nil {
+		attrs["causal"] = intAttr(1)
+	}
+	if q.seqFirst {
+		return seqFirstAttention(m, pv, sc, attrs, q, k, v)
+	}
+	if sc.bias != nil && sc.bias.Shape.Rank() > 4 {
+		return m.fail("the mask %q has rank above 4", sc.bias.Name)
+	}
+	out := pv.Outputs[0]       // Q's layout: [B, H, S, D] ...
+	if q.x.Shape.Rank() == 3 { // ... or [B, S, H·D], after the head merge
+		if out = mergedHeads(m, pv, q, q.h*v.d); out == nil {
 			return nil
 		}
 	}
-	if causal != nil && !causal(m, seqLen(q), seqLen(k)) {
-		return m.fail("the mask is not causal for these query and key lengths")
-	}
-	attrs := map[string]*ir.Attr{"num_heads": intAttr(nh), "scale": floatAttr(scale)}
-	if nkv != nh {
-		attrs["kv_num_heads"] = intAttr(nkv)
-	}
-	if causal != nil {
-		attrs["causal"] = intAttr(1)
-	}
-	ins := []*ir.Value{q, k, v}
-	if mask != nil {
-		ins = append(ins, mask)
+	ins := []*ir.Value{q.x, k.x, v.x}
+	if sc.bias != nil {
+		ins = append(ins, sc.bias)
 	}
 	return &ir.Node{Name: pv.Name + "/Attention", Op: "Attention", Domain: ir.TfcDomain, Version: 1,
 		Inputs: ins, Outputs: []*ir.Value{out}, Attrs: attrs}
 }}
 
+// seqFirstAttention builds the fused nodes of torch's batch-merged form:
+// Q, K and V (sequence-first [S, B, H·D]) are transposed to [B, S, H·D]
+// for the Attention, whose output goes back through Transpose(·, 102) and
+// Reshape(·, [0, -1, D]) to the [S, B·H, D] value that the attention's
+// Transpose(pv, 102) computed (torch then flattens it for out_proj).
+func seqFirstAttention(m *matcher, pv *ir.Node, sc *scores, attrs map[string]*ir.Attr, q, k, v *heads) *ir.Node {
+	tr := m.child(pv, "Transpose")
+	if tr == nil || !hasPerm(tr, 1, 0, 2) {
+		return m.fail("want Transpose(perm 1,0,2) after the batch-merged attention")
+	}
+	var bias *ir.Value
+	if sc.bias != nil {
+		if bias = keyPaddingBias(m, sc.bias, q); bias == nil {
+			return nil
+		}
+	}
+	name := pv.Name + "/Attention"
+	batchFirst := func(x *ir.Value, h, d int64, what string) *ir.Value {
+		return m.newNode(name+"/Transpose"+what, "Transpose", map[string]*ir.Attr{"perm": permAttr(1, 0, 2)},
+			x.DType, shapeOf(dimAt(x, 1), dimAt(x, 0), ir.Fixed(h*d)), x)
+	}
+	ins := []*ir.Value{batchFirst(q.x, q.h, q.d, "Q"), batchFirst(k.x, k.h, k.d, "K"), batchFirst(v.x, v.h, v.d, "V")}
+	if bias != nil {
+		ins = append(ins, bias)
+	}
+	b, s := dimAt(q.x, 1), dimAt(q.x, 0)
+	y := m.newNode(name, "Attention", attrs, pv.Outputs[0].DType, shapeOf(b, s, ir.Fixed(q.h*v.d)), ins...)
+	y.Producer.Domain, y.Producer.Version = ir.TfcDomain, 1
+	yt := m.newNode(name+"/Transpose", "Transpose", map[string]*ir.Attr{"perm": permAttr(1, 0, 2)},
+		y.DType, shapeOf(s, b, ir.Fixed(q.h*v.d)), y)
+	target := m.newConst(name+"/shape", ir.Int64, []int64{3}, []int64{0, -1, v.d})
+	out := tr.Outputs[0]
+	return &ir.Node{Name: name + "/Reshape", Op: "Reshape", Inputs: []*ir.Value{yt, target}, Outputs: []*ir.Value{out}}
+}
+
+// newNode appends a new node of the default domain to m.extra (its
+// version is resolved when the fusion is applied) and returns its one
+// output, of the given type and shape.
+func (m *matcher) newNode(name, op string, attrs map[string]*ir.Attr, dt ir.DType, shape ir.Shape, ins ...*ir.Value) *ir.Value {
+	n := &ir.Node{Name: name, Op: op, Inputs: ins, Attrs: attrs}
+	out := &ir.Value{Name: name + "_output", DType: dt, Shape: shape, Producer: n}
+	n.Outputs = []*ir.Value{out}
+	m.extra = append(m.extra, n)
+	return out
+}
+
+// newConst adds a new initializer to m.consts and returns it.
+func (m *matcher) newConst(name string, dt ir.DType, shape []int64, vals any) *ir.Value {
+	var t *ir.Tensor
+	switch x := vals.(type) {
+	case []int64:
+		t, _ = ir.FromInt64s(dt, shape, x)
+	case []float64:
+		t, _ = ir.FromFloat64s(dt, shape, x)
+	}
+	v := &ir.Value{Name: name, DType: dt, Shape: ir.ShapeOf(shape...), Const: t}
+	m.consts = append(m.consts, v)
+	return v
+}
+
+func permAttr(vals ...int64) *ir.Attr { return &ir.Attr{Kind: ir.AttrInts, Ints: vals} }
+
+// dimAt is dimension axis of v's shape (unknown when v's rank is).
+func dimAt(v *ir.Value, axis int) ir.Dim {
+	if axis < v.Shape.Rank() {
+		return v.Shape.Dims[axis]
+	}
+	return ir.UnknownDim
+}
+
+func shapeOf(dims ...ir.Dim) ir.Shape { return ir.Shape{Ranked: true, Dims: dims} }
+
 // mergedHeads matches the head merge after the attention's last MatMul,
 // Reshape(Transpose(pv, 0213), [0|B, 0|S, width]), both read by nothing
 // else, and returns the merged output.
-func mergedHeads(m *matcher, pv *ir.Node, width int64) *ir.Value {
+func mergedHeads(m *matcher, pv *ir.Node, q *heads, width int64) *ir.Value {
 	tr := m.child(pv, "Transpose")
 	if tr == nil || !hasPerm(tr, 0, 2, 1, 3) {
 		m.fail("want Transpose(perm 0,2,1,3) after the attention")
@@ -93,8 +180,10 @@ func mergedHeads(m *matcher, pv *ir.Node, width int64) *ir.Value {
 		return nil
 	}
 	target, ok := m.symbolic(merge.Input(1))
-	if !ok || len(target.elems) != 3 || !copiesDim(target.elems[0], tr.Outputs[0], 0) ||
-		!copiesDim(target.elems[1], tr.Outputs[0], 1) || !target.elems[2].isConst(width) {
+	keeps := func(axis int) bool { // a dimension of the output, or of Q
+		return copiesDim(target.elems[axis], tr.Outputs[0], axis) || copiesDim(target.elems[axis], q.x, axis)
+	}
+	if !ok || len(target.elems) != 3 || !keeps(0) || !keeps(1) || !target.elems[2].isConst(width) {
 		m.fail("the merge %s's target is not [0, 0, %d]", merge.Describe(), width)
 		return nil
 	}
@@ -111,211 +200,283 @@ func copiesDim(e symInt, x *ir.Value, axis int) bool {
 	return ok && d.equal(e)
 }
 
-// seqLen is the sequence length of a 3-D [B, S, H·D] or 4-D [B, H, S, D]
-// attention input.
-func seqLen(v *ir.Value) symInt {
+// heads is an attention operand as the fused node reads it: x is
+// [B, S, H·D], [B, H, S, D] or, when seqFirst, [S, B, H·D].
+type heads struct {
+	x        *ir.Value
+	h, d     int64
+	seqFirst bool
+}
+
+// seqLen is the sequence length of the operand.
+func (o *heads) seqLen() symInt {
 	axis := 1
-	if v.Shape.Rank() == 4 {
+	switch {
+	case o.seqFirst:
+		axis = 0
+	case o.x.Shape.Rank() == 4:
 		axis = 2
 	}
-	d, _ := dimOf(v, axis)
+	d, _ := dimOf(o.x, axis)
 	return d
 }
 
-// attentionMask matches what lies between the scaled scores and the
-// Softmax: nothing, Add(scores, bias), Add(scores, causal mask) or
-// Where(causal condition, scores, very negative). It returns the scaling
-// node, the additive bias (nil if none) and, for a causal mask, the check
-// of the mask against the query and key lengths.
-func attentionMask(m *matcher, x *ir.Value) (*ir.Node, *ir.Value, causalCheck) {
-	n := m.producer(x, "the Softmax input", "Add", "Div", "Mul", "Where")
-	switch {
-	case n == nil:
-		return nil, nil, nil
-	case n.Op == "Div" || n.Op == "Mul":
-		return n, nil, nil
-	case n.Op == "Where":
-		if !veryNegative(n.Input(2)) {
-			m.fail("%s does not fill with a very negative constant", n.Describe())
-			return nil, nil, nil
+// scores is what lies between the query-key product and the Softmax.
+type scores struct {
+	qk     *ir.Node
+	scale  float64
+	bias   *ir.Value   // additive mask, if any
+	causal causalCheck // the check of a causal mask, if any
+}
+
+// scoresOf walks from the Softmax input down to the query-key MatMul
+// through constant scalings (Mul, Div) and at most one mask: an Add of a
+// bias or of a causal mask (triluCausalMask, arangeCausalMask), or
+// Where(causal condition, scores, very negative) (slicedCausalMask). A
+// scaling above the mask would scale the mask too and ends the match.
+func scoresOf(m *matcher, x *ir.Value) *scores {
+	sc := &scores{scale: 1}
+	masked, scaled := false, false
+	for {
+		n := m.producer(x, "the scores", "MatMul", "Mul", "Div", "Add", "Where")
+		if n == nil {
+			return nil
 		}
-		var causal causalCheck
-		if !m.try(true, func(p *matcher) bool { causal = slicedCausalMask(p, n.Inputs[0]); return causal != nil }) {
-			return nil, nil, nil
+		switch n.Op {
+		case "MatMul":
+			sc.qk = n
+			return sc
+		case "Mul", "Div":
+			c, rest, ok := scaling(n)
+			if !ok {
+				m.fail("%s does not scale by a constant scalar", n.Describe())
+				return nil
+			}
+			sc.scale *= c
+			scaled, x = true, rest
+			continue
 		}
-		return m.parent(n, 1, "Div", "Mul"), nil, causal
-	}
-	s, mask := m.either(n, "Div", "Mul")
-	if s == nil {
-		return nil, nil, nil
-	}
-	var causal causalCheck
-	if m.try(true, func(p *matcher) bool { causal = triluCausalMask(p, mask); return causal != nil }) {
-		return s, nil, causal
-	}
-	m.reason = ""
-	return s, mask, nil
-}
-
-// veryNegative reports whether v is a constant scalar fill so negative
-// (torch's finfo.min, or −inf) that exp of it relative to any unmasked
-// score is exactly zero, so masking with it equals causal masking.
-func veryNegative(v *ir.Value) bool {
-	x, ok := scalar(v)
-	return ok && x <= -1e30
-}
-
-// causalCheck proves, on the given matcher, that a causal mask fits
-// queries of length sq and keys of length sk.
-type causalCheck func(m *matcher, sq, sk symInt) bool
-
-// slicedCausalMask proves GPT-2's mask: a constant lower-triangular bool
-// buffer cut to the bottom-right [Sq, Sk] corner,
-// Slice(Slice(buffer, Sk−Sq, Sk, axis 2), 0, Sk, axis 3).
-func slicedCausalMask(m *matcher, cond *ir.Value) causalCheck {
-	cols := m.producer(cond, "the Where condition", "Slice")
-	rows := m.parent(cols, 0, "Slice")
-	if rows == nil {
-		return nil
-	}
-	buf := rows.Inputs[0].Const
-	if buf == nil || buf.DType != ir.Bool || len(buf.Shape) != 4 || buf.Shape[0] != 1 || buf.Shape[1] != 1 || !lowerTriangular(buf) {
-		m.fail("%s does not cut a constant lower-triangular [1, 1, N, N] bool buffer", rows.Describe())
-		return nil
-	}
-	if !sliceOnAxis(rows, 2) || !sliceOnAxis(cols, 3) {
-		m.fail("want Slices on axes 2 and 3 with step 1")
-		return nil
-	}
-	return func(m *matcher, sq, sk symInt) bool {
-		return m.sameInts(rows.Input(1), sk.plus(sq, -1)) && m.sameInts(rows.Input(2), sk) &&
-			m.sameInts(cols.Input(1), known(0)) && m.sameInts(cols.Input(2), sk)
+		if masked || scaled {
+			m.fail("%s: a second mask, or a mask under a scaling", n.Describe())
+			return nil
+		}
+		masked = true
+		if n.Op == "Where" {
+			if !veryNegative(n.Input(2)) {
+				m.fail("%s does not fill with a very negative constant", n.Describe())
+				return nil
+			}
+			if !m.try(true, func(p *matcher) bool { sc.causal = slicedCausalMask(p, n.Inputs[0]); return sc.causal != nil }) {
+				return nil
+			}
+			x = n.Inputs[1]
+			continue
+		}
+		slot := slices.IndexFunc(n.Inputs, isScoreChain)
+		if slot < 0 || len(n.Inputs) != 2 {
+			m.fail("no input of %s is the scaled query-key product", n.Describe())
+			return nil
+		}
+		x = n.Inputs[slot]
+		mask := n.Inputs[1-slot]
+		if m.try(true, func(p *matcher) bool { sc.causal = causalMask(p, mask); return sc.causal != nil }) {
+			continue
+		}
+		m.reason = ""
+		sc.bias = mask
 	}
 }
 
-// sliceOnAxis reports whether Slice n cuts only axis (of a 4-D input)
-// with step 1.
-func sliceOnAxis(n *ir.Node, axis int64) bool {
-	axes, ok := constInts(n.Input(3))
-	if !ok || len(axes) != 1 || (axes[0] != axis && axes[0] != axis-4) {
-		return false
+// scaling returns the constant factor of a scalar Mul or Div node and the
+// other input.
+func scaling(n *ir.Node) (float64, *ir.Value, bool) {
+	if len(n.Inputs) != 2 || n.Inputs[0] == nil || n.Inputs[1] == nil {
+		return 0, nil, false
 	}
-	steps, ok := constInts(n.Input(4))
-	return n.Input(4) == nil || ok && len(steps) == 1 && steps[0] == 1
+	if c, ok := scalar(n.Inputs[1]); ok && c != 0 {
+		if n.Op == "Div" {
+			c = 1 / c
+		}
+		return c, n.Inputs[0], true
+	}
+	if c, ok := scalar(n.Inputs[0]); ok && n.Op == "Mul" {
+		return c, n.Inputs[1], true
+	}
+	return 0, nil, false
 }
 
-// lowerTriangular reports whether the last two axes of the square bool
-// tensor t hold true exactly on and below the diagonal.
-func lowerTriangular(t *ir.Tensor) bool {
-	r := len(t.Shape)
-	n := t.Shape[r-1]
-	if t.Shape[r-2] != n {
-		return false
-	}
-	vals := t.Bools()
-	for i := range int(n) {
-		for j := range int(n) {
-			if vals[i*int(n)+j] != (j <= i) {
+// isScoreChain reports whether v is a MatMul output, possibly scaled by
+// constants.
+func isScoreChain(v *ir.Value) bool {
+	for v != nil && v.Producer != nil && v.Producer.Domain == "" {
+		switch v.Producer.Op {
+		case "MatMul":
+			return true
+		case "Mul", "Div":
+			_, rest, ok := scaling(v.Producer)
+			if !ok {
 				return false
 			}
+			v = rest
+		default:
+			return false
 		}
 	}
-	return true
+	return false
 }
 
-// triluCausalMask proves Llama's additive mask:
-// Unsqueeze(Unsqueeze(Trilu(ConstantOfShape([S, S], very negative), k=1, upper=1)))
-// of the [S, S] scores (queries and keys of the same length).
-func triluCausalMask(m *matcher, mask *ir.Value) causalCheck {
-	if mask == nil || mask.Shape.Rank() != 4 {
-		return nil
+// queryOf matches the query operand: headsOf, with constant scalings
+// before or after the head split taken off. It returns their product.
+func queryOf(m *matcher, v *ir.Value) (float64, *heads) {
+	s := 1.0
+	for v != nil && v.Producer != nil && v.Producer.Domain == "" && (v.Producer.Op == "Mul" || v.Producer.Op == "Div") {
+		c, rest, ok := scaling(v.Producer)
+		if !ok {
+			break
+		}
+		m.nodes = append(m.nodes, v.Producer)
+		s, v = s*c, rest
 	}
-	u := m.parent(m.producer(mask, "the mask", "Unsqueeze"), 0, "Unsqueeze")
-	tri := m.parent(u, 0, "Trilu")
-	cos := m.parent(tri, 0, "ConstantOfShape")
-	if cos == nil || tri.AttrInt("upper", 0) != 1 || !m.sameInts(tri.Input(1), known(1)) {
-		m.fail("want Trilu(ConstantOfShape, k=1, upper=1)")
-		return nil
+	q := headsOf(m, v)
+	if q == nil || q.x.Producer == nil || q.x.Shape.Rank() == 4 && !q.seqFirst {
+		return s, q
 	}
-	fill := cos.Attrs["value"]
-	if fill == nil || fill.Tensor == nil || !veryNegative(&ir.Value{Const: fill.Tensor}) {
-		m.fail("%s does not fill with a very negative constant", cos.Describe())
-		return nil
-	}
-	if d, ok := dimOf(mask, 0); !ok || !d.isConst(1) {
-		return nil
-	}
-	if d, ok := dimOf(mask, 1); !ok || !d.isConst(1) {
-		return nil
-	}
-	return func(m *matcher, sq, sk symInt) bool {
-		return sq.equal(sk) && m.sameInts(cos.Inputs[0], sq, sk)
+	for {
+		n := q.x.Producer
+		if n == nil || n.Domain != "" || (n.Op != "Mul" && n.Op != "Div") || len(m.uses[q.x]) != 1 {
+			return s, q
+		}
+		c, rest, ok := scaling(n)
+		if !ok || rest.Shape.Rank() != 3 {
+			return s, q
+		}
+		m.nodes = append(m.nodes, n)
+		s, q.x = s*c, rest
 	}
 }
 
 // headsOf matches a per-head [B, H, S, D] operand (after undoing a
-// grouped-query repeat): Transpose(Reshape(x, [0, 0, H, D]), 0213) gives
-// the 3-D x, anything else of rank 4 with known H and D is used as is. It
-// returns the value, H and D.
-func headsOf(m *matcher, v *ir.Value) (*ir.Value, int64, int64) {
+// grouped-query repeat) in one of the forms of attentionFusion.
+func headsOf(m *matcher, v *ir.Value) *heads {
 	if v == nil {
-		return nil, 0, 0
+		return nil
 	}
 	v = unrepeat(m, v)
-	var x *ir.Value
-	var h, d int64
+	var o *heads
 	if m.try(false, func(p *matcher) bool {
 		tr := p.producer(v, "the heads", "Transpose")
-		if tr == nil || !hasPerm(tr, 0, 2, 1, 3) {
-			return false
+		switch {
+		case tr != nil && hasPerm(tr, 0, 2, 1, 3):
+			o = splitHeads(p, tr)
+		case tr != nil && hasPerm(tr, 1, 0, 2):
+			o = splitMergedBatch(p, tr)
 		}
-		x, h, d = splitHeads(p, tr)
-		return x != nil
+		return o != nil
 	}) {
-		return x, h, d
+		return o
 	}
 	m.reason = ""
 	hd, ok1 := dimOf(v, 1)
 	dd, ok2 := dimOf(v, 3)
 	if v.Shape.Rank() != 4 || !ok1 || !ok2 || len(hd.terms) != 0 || len(dd.terms) != 0 {
 		m.fail("%q is neither split into heads nor [B, H, S, D] with known H and D", v.Name)
-		return nil, 0, 0
+		return nil
 	}
-	return v, hd.c, dd.c
+	return &heads{x: v, h: hd.c, d: dd.c}
 }
 
-// keysOf matches the transposed keys: a head split with perm 0231, or
-// Transpose(K, 0132) of [B, H, S, D] keys.
-func keysOf(m *matcher, tr *ir.Node) (*ir.Value, int64, int64) {
-	if tr == nil {
-		return nil, 0, 0
+// keysOf matches the transposed keys: a head split with perm 0231, a
+// batch-merged split with perm 120, or Transpose(K, 0132) of [B, H, S, D]
+// keys.
+func keysOf(m *matcher, tr *ir.Node) *heads {
+	switch {
+	case tr == nil:
+		return nil
+	case hasPerm(tr, 0, 2, 3, 1):
+		return splitHeads(m, tr)
+	case hasPerm(tr, 1, 2, 0):
+		return splitMergedBatch(m, tr)
+	case hasPerm(tr, 0, 1, 3, 2):
+		return headsOf(m, tr.Inputs[0])
 	}
-	if hasPerm(tr, 0, 2, 3, 1) {
-		x, h, d := splitHeads(m, tr)
-		return x, h, d
-	}
-	if !hasPerm(tr, 0, 1, 3, 2) {
-		m.fail("%s is not a key transpose (perm 0,2,3,1 or 0,1,3,2)", tr.Describe())
-		return nil, 0, 0
-	}
-	return headsOf(m, tr.Inputs[0])
+	m.fail("%s is not a key transpose (perm 0,2,3,1, 1,2,0 or 0,1,3,2)", tr.Describe())
+	return nil
 }
 
-// splitHeads matches Reshape(x, [0, 0, H, D]) before tr and returns the
-// 3-D x, H and D.
-func splitHeads(m *matcher, tr *ir.Node) (*ir.Value, int64, int64) {
+// splitHeads matches Reshape(x, [0|B, 0|S|-1, H, D]) before tr and
+// returns the 3-D x, H and D.
+func splitHeads(m *matcher, tr *ir.Node) *heads {
 	r := m.parent(tr, 0, "Reshape")
 	if r == nil {
-		return nil, 0, 0
+		return nil
 	}
 	t, ok := m.symbolic(r.Input(1))
 	x := r.Inputs[0]
-	if !ok || len(t.elems) != 4 || x.Shape.Rank() != 3 || !copiesDim(t.elems[0], x, 0) || !copiesDim(t.elems[1], x, 1) ||
+	if !ok || len(t.elems) != 4 || x.Shape.Rank() != 3 || !copiesDim(t.elems[0], x, 0) ||
 		len(t.elems[2].terms) != 0 || len(t.elems[3].terms) != 0 || t.elems[2].c <= 0 || t.elems[3].c <= 0 {
 		m.fail("%s does not split [B, S, H·D] into [0, 0, H, D]", r.Describe())
-		return nil, 0, 0
+		return nil
 	}
-	return x, t.elems[2].c, t.elems[3].c
+	h, d := t.elems[2].c, t.elems[3].c
+	if !copiesDim(t.elems[1], x, 1) && !(t.elems[1].isConst(-1) && !t.elems[0].isConst(-1) && hasWidth(x, h*d)) {
+		m.fail("%s does not keep the sequence axis", r.Describe())
+		return nil
+	}
+	return &heads{x: x, h: h, d: d}
+}
+
+// hasWidth reports whether the last dimension of x is known to be w.
+func hasWidth(x *ir.Value, w int64) bool {
+	d, ok := dimOf(x, -1)
+	return ok && d.isConst(w)
+}
+
+// splitMergedBatch matches torch.nn.MultiheadAttention's head split
+// before tr: Reshape(x, [0|S, B·H, D]) of a sequence-first x [S, B, H·D].
+func splitMergedBatch(m *matcher, tr *ir.Node) *heads {
+	r := m.parent(tr, 0, "Reshape")
+	if r == nil {
+		return nil
+	}
+	t, ok := m.symbolic(r.Input(1))
+	x := r.Inputs[0]
+	if !ok || len(t.elems) != 3 || x.Shape.Rank() != 3 || !copiesDim(t.elems[0], x, 0) ||
+		len(t.elems[2].terms) != 0 || t.elems[2].c <= 0 {
+		m.fail("%s does not split [S, B, H·D] into [0, B·H, D]", r.Describe())
+		return nil
+	}
+	d := t.elems[2].c
+	b, _ := dimOf(x, 1)
+	h, ok := ratio(t.elems[1], b)
+	if !ok {
+		if w, ok2 := dimOf(x, 2); ok2 && len(w.terms) == 0 && w.c%d == 0 && t.elems[1].isConst(-1) {
+			h, ok = w.c/d, true
+		}
+	}
+	if !ok || h <= 0 {
+		m.fail("%s does not merge the batch with the heads", r.Describe())
+		return nil
+	}
+	return &heads{x: x, h: h, d: d, seqFirst: true}
+}
+
+// ratio returns k when a = k·b for an integer k.
+func ratio(a, b symInt) (int64, bool) {
+	if len(b.terms) == 0 {
+		if b.c == 0 || len(a.terms) != 0 || a.c%b.c != 0 {
+			return 0, false
+		}
+		return a.c / b.c, true
+	}
+	for key, cb := range b.terms {
+		ca := a.terms[key]
+		if ca%cb != 0 {
+			return 0, false
+		}
+		k := ca / cb
+		return k, a.equal(b.times(k))
+	}
+	return 0, false
 }
 
 // unrepeat undoes Llama's repeat_kv,

@@ -22,9 +22,14 @@ type fusion struct {
 // pattern covers (removed once the fused node replaces them) and the
 // first reason a condition failed.
 type matcher struct {
-	uses   map[*ir.Value][]*ir.Node
-	nodes  []*ir.Node
-	soft   []*ir.Node // removed with the pattern only if nothing else reads them
+	uses  map[*ir.Value][]*ir.Node
+	nodes []*ir.Node
+	soft  []*ir.Node // removed with the pattern only if nothing else reads them
+	// extra are new nodes the fused node reads, inserted before it in
+	// order (a default-domain node with Version 0 gets the version the
+	// graph's opset gives it); consts are new initializers they read.
+	extra  []*ir.Node
+	consts []*ir.Value
 	reason string
 }
 
@@ -95,6 +100,8 @@ func (m *matcher) try(soft bool, f func(p *matcher) bool) bool {
 		m.nodes = append(m.nodes, p.nodes...)
 	}
 	m.soft = append(m.soft, p.soft...)
+	m.extra = append(m.extra, p.extra...)
+	m.consts = append(m.consts, p.consts...)
 	return true
 }
 
@@ -171,7 +178,7 @@ func (m *matcher) internalUsesOnly(g *ir.Graph, anchor, fn *ir.Node) bool {
 	for grown := true; grown; {
 		grown = false
 		for _, n := range m.soft {
-			if !covered[n] && readOnlyBy(g, n, covered, m.uses) && !feeds(n, fn) {
+			if !covered[n] && readOnlyBy(g, n, covered, m.uses) && !feeds(n, fn) && !slices.ContainsFunc(m.extra, func(x *ir.Node) bool { return feeds(n, x) }) {
 				covered[n] = true
 				m.nodes = append(m.nodes, n)
 				grown = true
@@ -243,7 +250,8 @@ func runFusion(f fusion) func(g *ir.Graph, c Counters) error {
 		forEachGraph(g, func(sg *ir.Graph) {
 			uses := g.Uses()
 			drop := map[*ir.Node]bool{}
-			for i, n := range sg.Nodes {
+			for i := 0; i < len(sg.Nodes); i++ {
+				n := sg.Nodes[i]
 				if drop[n] || n.Domain != "" || n.Op != f.anchor {
 					continue
 				}
@@ -252,12 +260,22 @@ func runFusion(f fusion) func(g *ir.Graph, c Counters) error {
 				if fn == nil || !m.internalUsesOnly(sg, n, fn) || anyDropped(m.nodes, drop) {
 					continue
 				}
-				for _, o := range fn.Outputs {
-					if o != nil {
-						o.Producer = fn
+				for _, x := range append(m.extra, fn) {
+					for _, o := range x.Outputs {
+						if o != nil {
+							o.Producer = x
+						}
+					}
+					if x.Domain == "" && x.Version == 0 {
+						if s, err := ir.ResolveOp("", x.Op, opsetOf(g)); err == nil {
+							x.Version = s.Since
+						}
 					}
 				}
+				sg.Initializers = append(sg.Initializers, m.consts...)
 				sg.Nodes[i] = fn
+				sg.Nodes = slices.Insert(sg.Nodes, i, m.extra...)
+				i += len(m.extra)
 				for _, p := range m.nodes {
 					drop[p] = true
 				}
@@ -268,6 +286,15 @@ func runFusion(f fusion) func(g *ir.Graph, c Counters) error {
 		})
 		return nil
 	}
+}
+
+// opsetOf is the default-domain opset g imports (the newest the op table
+// knows when it names none).
+func opsetOf(g *ir.Graph) int64 {
+	if v, ok := g.Opsets[""]; ok {
+		return v
+	}
+	return ir.MaxOpset("")
 }
 
 func anyDropped(nodes []*ir.Node, drop map[*ir.Node]bool) bool {

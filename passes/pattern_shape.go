@@ -94,11 +94,36 @@ func dimOf(v *ir.Value, axis int) (symInt, bool) {
 // copies, when v's producer certainly keeps that dimension.
 func passThrough(v *ir.Value, axis int) (*ir.Value, int) {
 	n := v.Producer
-	if n == nil || n.Domain != "" || len(n.Inputs) == 0 || n.Inputs[0] == nil {
+	if n == nil || len(n.Inputs) == 0 || n.Inputs[0] == nil {
 		return nil, 0
 	}
 	in := n.Inputs[0]
+	if n.Domain == ir.TfcDomain {
+		switch n.Op {
+		case "LayerNorm", "SkipLayerNorm", "RMSNorm", "Gelu", "BiasGelu", "RotaryEmbedding":
+			return in, axis
+		case "Linear": // every dimension but the last
+			if r := v.Shape.Rank(); axis < r-1 && in.Shape.Rank() == r {
+				return in, axis
+			}
+		}
+		return nil, 0
+	}
+	if n.Domain != "" {
+		return nil, 0
+	}
 	switch n.Op {
+	case "Add", "Sub", "Mul", "Div": // by a constant vector: every dimension but the last
+		r := v.Shape.Rank()
+		for slot, c := range n.Inputs {
+			if x := n.Input(1 - slot); c != nil && c.Const != nil && len(c.Const.Shape) <= 1 && x != nil && x.Shape.Rank() == r && axis < r-1 {
+				return x, axis
+			}
+		}
+	case "MatMul": // by a matrix: every dimension but the last
+		if r := v.Shape.Rank(); n.Input(1) != nil && n.Inputs[1].Shape.Rank() == 2 && axis < r-1 && in.Shape.Rank() == r {
+			return in, axis
+		}
 	case "Transpose":
 		if perm, ok := n.AttrInts("perm"); ok && axis < len(perm) {
 			return in, int(perm[axis])
