@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
 	"sort"
 	"strings"
 
@@ -12,7 +13,8 @@ import (
 	"github.com/tfc-project/tfc/passes"
 )
 
-const compileUsage = `Usage: tfc compile model.onnx [-o model.tfc] [--shape NAME=SHAPE ...] [--quiet]
+const compileUsage = `Usage: tfc compile model.onnx [-o model.tfc] [--emit-onnx out.onnx]
+                   [--shape NAME=SHAPE ...] [--quiet]
                    [--level basic|extended] [--disable PASS,...]
                    [--stats] [--explain-fusion] [--dump-ir PASS|all] [--check]
 
@@ -20,6 +22,11 @@ Imports a model and runs the optimizer's passes on it; with -o, lowers it
 to a plan and writes the compiled .tfc artifact, which tfc run runs.
 
   -o FILE              write the compiled model to FILE (a .tfc artifact)
+  --emit-onnx FILE     write the optimized graph to FILE as an ONNX model:
+                       tfc's fused ops in their own domain "ai.tfc"
+                       (imported at version 1), weights as initializers,
+                       known shapes as value_info; tfc run and tfc inspect
+                       read it back, other runtimes need the ai.tfc ops
   --shape NAME=SHAPE   fix input NAME's shape at compile time, e.g.
                        input_ids=1x128 (symbolic dims become sizes and the
                        memory plan is made now); repeatable
@@ -35,8 +42,6 @@ to a plan and writes the compiled .tfc artifact, which tfc run runs.
   --explain-fusion     for every anchor a fusion left unfused, say why
   --dump-ir PASS|all   print the text IR after the named pass (or after every pass)
   --check              run ir.Verify after every pass
-
-Writing the optimized graph (--emit-onnx) is not available yet.
 `
 
 func cmdCompile(args []string, stdout, stderr io.Writer) int {
@@ -47,6 +52,7 @@ func cmdCompile(args []string, stdout, stderr io.Writer) int {
 	explain := fs.Bool("explain-fusion", false, "say why fusions did not match")
 	dump := fs.String("dump-ir", "", "print the IR after PASS, or all")
 	check := fs.Bool("check", false, "verify the graph after every pass")
+	emit := fs.String("emit-onnx", "", "write the optimized graph to this ONNX file")
 	art := addArtifactFlags(fs)
 	pos, status, ok := parseArgs(fs, compileUsage, args, stdout, stderr)
 	if !ok {
@@ -92,10 +98,22 @@ func cmdCompile(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fail(stderr, "compile", err)
 	}
+	if *emit != "" {
+		if err := emitONNX(m, *emit); err != nil {
+			return fail(stderr, "compile", err)
+		}
+	}
 	if err := job.finish(m.Graph); err != nil {
 		return fail(stderr, "compile", err)
 	}
 	job.printWritten(stdout)
+	if *emit != "" {
+		size := "?"
+		if st, err := os.Stat(*emit); err == nil {
+			size = byteSize(st.Size())
+		}
+		fmt.Fprintf(stdout, "wrote %s (%s)\n", *emit, size)
+	}
 	if *stats {
 		fmt.Fprint(stdout, st.String())
 		fmt.Fprintln(stdout, "fused ops:")
@@ -113,6 +131,19 @@ func cmdCompile(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%s: %d nodes -> %d nodes\n", pos[0], st.NodesBefore, st.NodesAfter)
 	}
 	return exitOK
+}
+
+// emitONNX writes the optimized model m to path as an ONNX model.
+func emitONNX(m *importer.Model, path string) error {
+	data, err := m.Encode()
+	if err != nil {
+		return fmt.Errorf("--emit-onnx: %w", err)
+	}
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		os.Remove(path)
+		return err
+	}
+	return nil
 }
 
 // fusedCounts lists how many nodes of tfc's own ops g holds, by op.
