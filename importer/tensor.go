@@ -200,10 +200,14 @@ func readLE[T any](dst []T, raw []byte, size int, get func([]byte) T) {
 }
 
 // fromRaw decodes little-endian packed bytes; the length must match the
-// shape exactly, which is checked before anything is allocated.
+// shape exactly, which is checked before anything is allocated. raw must
+// belong to the importer: the tensor may share its memory (viewRaw).
 func fromRaw(dt ir.DType, shape []int64, n int64, raw []byte) (*ir.Tensor, error) {
 	if want := packedLen(dt, n); int64(len(raw)) != want {
 		return nil, fmt.Errorf("data has %d bytes, shape %v of %v needs %d", len(raw), shape, dt, want)
+	}
+	if t := viewRaw(dt, shape, raw); t != nil {
+		return t, nil
 	}
 	t, err := ir.NewTensor(dt, shape)
 	if err != nil {
