@@ -11,7 +11,7 @@ func TestViewRaw(t *testing.T) {
 	if !littleEndian {
 		t.Skip("big-endian machine: raw data is always copied")
 	}
-	buf := make([]byte, 17) // 8-aligned by the allocator
+	buf := make([]byte, 17)                           // 8-aligned by the allocator
 	buf[0], buf[1], buf[2], buf[3] = 0, 0, 0x80, 0x3f // 1.0f
 	v := viewRaw(ir.Float32, []int64{4}, buf[:16])
 	if v == nil {
