@@ -8,9 +8,19 @@ import (
 	"github.com/tfc-project/tfc/ir"
 )
 
-// queryBlock is the number of query rows whose scores are held at once:
-// the score scratch of a worker is queryBlock × (key length) floats.
-const queryBlock = 32
+// scoreBudget bounds the score scratch of a worker (floats): a block of
+// query rows holds rows × (key length) scores at once. Large blocks let
+// one packing of K serve many queries (the 16-row GEMM micro-kernel wants
+// many rows); the bound keeps the scores in L2.
+const scoreBudget = 1 << 16
+
+// blockRows returns the query rows per block for sq queries and skv keys:
+// a multiple of 16 between 16 and 256 with rows·skv <= scoreBudget where
+// possible, and at most sq.
+func blockRows(sq, skv int) int {
+	r := min(max(scoreBudget/max(skv, 1)/16*16, 16), 256)
+	return max(1, min(r, sq))
+}
 
 // headLayout addresses the rows of a Q, K, V or output tensor by batch and
 // head: [B, S, H·D] (heads merged) or [B, H, S, D].
@@ -35,7 +45,7 @@ func layoutOf(t *ir.Tensor, heads int) (headLayout, bool) {
 // off is the offset of row s of head h in batch b.
 func (l headLayout) off(b, h, s int) int { return b*l.bs + h*l.hs + s*l.ld }
 
-// attnKernel is ai.tfc Attention: per (batch, head, block of queryBlock
+// attnKernel is ai.tfc Attention: per (batch, head, block of qb
 // queries) it computes the scores of the block with gemm, adds the bias,
 // masks causally, takes the softmax and multiplies by V into the output.
 // Units are dealt round-robin to parts workers, each with its own score
@@ -45,6 +55,7 @@ type attnKernel struct {
 	group       int // query heads per key/value head
 	scale       float32
 	causal      bool
+	qb          int // query rows per block
 	blocks      int // query blocks per head
 	units       int
 	parts       int
@@ -96,11 +107,12 @@ func buildAttention(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) ru
 		}
 		a.hasBias = true
 	}
-	a.blocks = (a.q.s + queryBlock - 1) / queryBlock
+	a.qb = blockRows(a.q.s, a.k.s)
+	a.blocks = (a.q.s + a.qb - 1) / a.qb
 	a.units = a.q.b * a.q.h * a.blocks
 	a.parts = max(1, min(e.pool.Threads(), a.units))
 	for range a.parts {
-		a.scratch = append(a.scratch, make([]float32, queryBlock*a.k.s))
+		a.scratch = append(a.scratch, make([]float32, a.qb*a.k.s))
 	}
 	a.errs = make([]error, a.parts)
 	a.body = a.run
@@ -129,8 +141,8 @@ func (a *attnKernel) run(lo, hi int) {
 // unit computes one block of queries of one head.
 func (a *attnKernel) unit(s []float32, u int) error {
 	b, h, blk := u/(a.q.h*a.blocks), u/a.blocks%a.q.h, u%a.blocks
-	q0 := blk * queryBlock
-	rows := min(queryBlock, a.q.s-q0)
+	q0 := blk * a.qb
+	rows := min(a.qb, a.q.s-q0)
 	skv, kh := a.k.s, h/a.group
 	// Keys past the last one any query of the block may see are skipped.
 	keys := skv

@@ -3,6 +3,7 @@ package plan
 import (
 	"math"
 
+	"github.com/tfc-project/tfc/exec/gemm"
 	"github.com/tfc-project/tfc/ir"
 )
 
@@ -161,23 +162,9 @@ func buildSoftmax(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runF
 	}
 }
 
-// softmaxRow writes softmax(x) into y (which may be x).
-func softmaxRow(x, y []float32) {
-	mx := float32(math.Inf(-1))
-	for _, v := range x {
-		mx = max(mx, v)
-	}
-	sum := 0.0
-	for i, v := range x {
-		ev := float32(math.Exp(float64(v - mx)))
-		y[i] = ev
-		sum += float64(ev)
-	}
-	inv := float32(1 / sum)
-	for i := range y {
-		y[i] *= inv
-	}
-}
+// softmaxRow writes softmax(x) into y (which may be x): AVX-512 where the
+// CPU has it (see gemm.Softmax).
+func softmaxRow(x, y []float32) { gemm.Softmax(y, x) }
 
 // buildGelu runs Gelu(X) and BiasGelu(X, B) with B one row, exact (erf)
 // or tanh-approximate.
@@ -193,18 +180,7 @@ func buildGelu(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
 	}
 	tanh := approx == "tanh"
 	k := newRowKernel(h, numel(x.Shape)/h, func(k *rowKernel, r int) {
-		x, y := k.x[r*k.h:(r+1)*k.h], k.y[r*k.h:(r+1)*k.h]
-		for i, v := range x {
-			f := float64(v)
-			if k.bias != nil {
-				f += float64(k.bias[i])
-			}
-			if tanh {
-				y[i] = float32(0.5 * f * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(f+0.044715*f*f*f))))
-			} else {
-				y[i] = float32(0.5 * f * (1 + math.Erf(f/math.Sqrt2)))
-			}
-		}
+		gemm.GELU(k.y[r*k.h:(r+1)*k.h], k.x[r*k.h:(r+1)*k.h], k.bias, tanh)
 	})
 	return func(in, out []*ir.Tensor) error {
 		k.x, k.bias, k.y = opt(in[0]), opt(input(in, 1)), opt(out[0])
