@@ -20,7 +20,8 @@ type SessionOption func(*sessionConfig)
 type sessionConfig struct{ threads int }
 
 // WithThreads sets how many goroutines run a session's kernels: the
-// caller of Run plus n-1 workers. The default is runtime.NumCPU(); 1 runs
+// caller of Run plus n-1 workers. The default is runtime.GOMAXPROCS(0)
+// (the number of cores unless the program or GOMAXPROCS says less); 1 runs
 // everything on the caller.
 func WithThreads(n int) SessionOption { return func(c *sessionConfig) { c.threads = n } }
 
@@ -30,6 +31,9 @@ func (m *Model) NewSession(opts ...SessionOption) *Session {
 	var cfg sessionConfig
 	for _, o := range opts {
 		o(&cfg)
+	}
+	if cfg.threads < 1 {
+		cfg.threads = runtime.GOMAXPROCS(0)
 	}
 	r := m.exe.NewRunnerThreads(cfg.threads)
 	s := &Session{r: r}

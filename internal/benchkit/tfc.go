@@ -56,9 +56,8 @@ type TFC struct {
 
 // LoadTFC prepares the model at path (.onnx, compiled in memory for the
 // given input shapes, or a compiled .tfc artifact) to run with tfc's
-// Session API, and analyzes it. threads is not yet a setting of tfc's
-// runtime; callers bound it with GOMAXPROCS. This is the one function that
-// ties the benchmarks to tfc's runtime.
+// Session API on threads threads, and analyzes it. This is the one
+// function that ties the benchmarks to tfc's runtime.
 func LoadTFC(path string, shapes map[string][]int64, threads int) (*TFC, error) {
 	var m *tfc.Model
 	var a *Analysis
@@ -87,7 +86,7 @@ func LoadTFC(path string, shapes map[string][]int64, threads int) (*TFC, error) 
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	sess := m.NewSession()
+	sess := m.NewSession(tfc.WithThreads(threads))
 	run := func(inputs map[string]*ir.Tensor) error {
 		_, err := sess.Run(inputs)
 		return err
