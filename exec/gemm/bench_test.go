@@ -118,3 +118,35 @@ func BenchmarkGELU(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRowMath times the row routines of vmath.go on BERT-base rows
+// (128 rows: 768 for LayerNorm, 3072 for GELU, 128 for softmax), portable
+// and (where the CPU has it) AVX-512.
+func BenchmarkRowMath(b *testing.B) {
+	saved := vecMath
+	defer func() { vecMath = saved }()
+	x, skip, y := filled(128*3072), filled(128*768), make([]float32, 128*3072)
+	scale, bias := filled(768), filled(768)
+	for _, vec := range []bool{false, saved} {
+		vecMath = vec
+		b.Run(fmt.Sprintf("SkipLayerNorm/vec=%v", vec), func(b *testing.B) {
+			for b.Loop() {
+				for r := range 128 {
+					LayerNorm(y[r*768:(r+1)*768], nil, x[r*768:(r+1)*768], skip[r*768:(r+1)*768], scale, bias, 1e-5, false)
+				}
+			}
+		})
+		b.Run(fmt.Sprintf("GELU/vec=%v", vec), func(b *testing.B) {
+			for b.Loop() {
+				GELU(y, x, nil, false)
+			}
+		})
+		b.Run(fmt.Sprintf("Softmax/vec=%v", vec), func(b *testing.B) {
+			for b.Loop() {
+				for r := range 128 * 12 {
+					Softmax(y[r*128:(r+1)*128], x[r*128:(r+1)*128])
+				}
+			}
+		})
+	}
+}

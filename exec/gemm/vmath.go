@@ -96,3 +96,83 @@ func softmaxGo(dst, src []float32) {
 		dst[i] *= inv
 	}
 }
+
+// LayerNorm normalizes one row over its len(x) values. With skip (same
+// length), x+skip is normalized instead and stored first in sum, or in y
+// when sum is nil. Then y = (x-mean)·scale/√(var+eps) + bias, with mean 0
+// when rms (RMSNorm); bias may be nil. y may be x. With AVX-512 the sums
+// are taken in float32 over 16 lanes (variance in a second pass around the
+// mean); portable Go accumulates in float64.
+func LayerNorm(y, sum, x, skip, scale, bias []float32, eps float64, rms bool) {
+	n := len(x)
+	if n == 0 {
+		return
+	}
+	y, scale = y[:n], scale[:n]
+	if bias != nil {
+		bias = bias[:n]
+	}
+	if !vecMath {
+		layerNormGo(y, sum, x, skip, scale, bias, eps, rms)
+		return
+	}
+	var s float32
+	if skip != nil {
+		dst := y
+		if sum != nil {
+			dst = sum[:n]
+		}
+		s = addSumAVX512(&x[0], &skip[:n][0], &dst[0], n)
+		x = dst
+	} else if !rms {
+		s = sumAVX512(&x[0], n)
+	}
+	var mean float32
+	if !rms {
+		mean = s / float32(n)
+	}
+	v := sqDevAVX512(&x[0], n, mean)
+	inv := float32(1 / math.Sqrt(float64(v)/float64(n)+eps))
+	var bp *float32
+	if bias != nil {
+		bp = &bias[0]
+	}
+	normAVX512(&x[0], &y[0], &scale[0], bp, n, mean, inv)
+}
+
+// layerNormGo is LayerNorm in portable Go.
+func layerNormGo(y, sum, x, skip, scale, bias []float32, eps float64, rms bool) {
+	if skip != nil {
+		dst := y
+		if sum != nil {
+			dst = sum[:len(x)]
+		}
+		for i, v := range skip[:len(x)] {
+			dst[i] = x[i] + v
+		}
+		x = dst
+	}
+	mean := 0.0
+	if !rms {
+		for _, v := range x {
+			mean += float64(v)
+		}
+		mean /= float64(len(x))
+	}
+	variance := 0.0
+	for _, v := range x {
+		d := float64(v) - mean
+		variance += d * d
+	}
+	inv := float32(1 / math.Sqrt(variance/float64(len(x))+eps))
+	m := float32(mean)
+	if bias != nil {
+		for i, v := range x {
+			y[i] = (v-m)*inv*scale[i] + bias[i]
+		}
+		return
+	}
+	for i, v := range x {
+		y[i] = (v - m) * inv * scale[i]
+	}
+}

@@ -15,3 +15,15 @@ func expSumAVX512(x, y *float32, n int, m float32) float32
 
 //go:noescape
 func scaleAVX512(y *float32, n int, s float32)
+
+//go:noescape
+func sumAVX512(x *float32, n int) float32
+
+//go:noescape
+func addSumAVX512(a, b, dst *float32, n int) float32
+
+//go:noescape
+func sqDevAVX512(x *float32, n int, m float32) float32
+
+//go:noescape
+func normAVX512(x, y, scale, bias *float32, n int, m, inv float32)

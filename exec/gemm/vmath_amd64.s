@@ -242,3 +242,162 @@ sctail:
 scdone:
 	VZEROUPPER
 	RET
+
+// func sumAVX512(x *float32, n int) float32
+TEXT ·sumAVX512(SB), NOSPLIT, $0-20
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VPXORD Z0, Z0, Z0
+	VPXORD Z4, Z4, Z4
+	CMPQ CX, $16
+	JLT  sutail
+
+suloop:
+	VADDPS (SI), Z0, Z0
+	ADDQ $64, SI
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE  suloop
+
+sutail:
+	TESTQ CX, CX
+	JEQ  sudone
+	TAILMASK
+	VMOVUPS.Z (SI), K1, Z4
+	VADDPS Z4, Z0, Z0
+
+sudone:
+	HREDUCE(VADDPS)
+	VMOVSS X0, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func addSumAVX512(a, b, dst *float32, n int) float32
+//
+// Stores dst = a + b and returns the sum of dst.
+TEXT ·addSumAVX512(SB), NOSPLIT, $0-36
+	MOVQ a+0(FP), SI
+	MOVQ b+8(FP), DX
+	MOVQ dst+16(FP), DI
+	MOVQ n+24(FP), CX
+	VPXORD Z0, Z0, Z0
+	CMPQ CX, $16
+	JLT  astail
+
+asloop:
+	VMOVUPS (SI), Z4
+	VADDPS (DX), Z4, Z4
+	VMOVUPS Z4, (DI)
+	VADDPS Z4, Z0, Z0
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE  asloop
+
+astail:
+	TESTQ CX, CX
+	JEQ  asdone
+	TAILMASK
+	VMOVUPS.Z (SI), K1, Z4
+	VMOVUPS.Z (DX), K1, Z5
+	VADDPS Z5, Z4, Z4
+	VMOVUPS Z4, K1, (DI)
+	VADDPS Z4, Z0, Z0
+
+asdone:
+	HREDUCE(VADDPS)
+	VMOVSS X0, ret+32(FP)
+	VZEROUPPER
+	RET
+
+// func sqDevAVX512(x *float32, n int, m float32) float32
+//
+// Returns the sum of (x[i]-m)².
+TEXT ·sqDevAVX512(SB), NOSPLIT, $0-28
+	MOVQ x+0(FP), SI
+	MOVQ n+8(FP), CX
+	VBROADCASTSS m+16(FP), Z1
+	VPXORD Z0, Z0, Z0
+	CMPQ CX, $16
+	JLT  sqtail
+
+sqloop:
+	VMOVUPS (SI), Z4
+	VSUBPS Z1, Z4, Z4
+	VFMADD231PS Z4, Z4, Z0
+	ADDQ $64, SI
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE  sqloop
+
+sqtail:
+	TESTQ CX, CX
+	JEQ  sqdone
+	TAILMASK
+	VMOVUPS (SI), K1, Z4
+	VSUBPS Z1, Z4, K1, Z4
+	VMOVAPS.Z Z4, K1, Z4
+	VFMADD231PS Z4, Z4, Z0
+
+sqdone:
+	HREDUCE(VADDPS)
+	VMOVSS X0, ret+24(FP)
+	VZEROUPPER
+	RET
+
+// func normAVX512(x, y, scale, bias *float32, n int, m, inv float32)
+//
+// Stores y = (x-m)·inv·scale + bias (bias skipped when nil).
+TEXT ·normAVX512(SB), NOSPLIT, $0-48
+	MOVQ x+0(FP), SI
+	MOVQ y+8(FP), DI
+	MOVQ scale+16(FP), DX
+	MOVQ bias+24(FP), BX
+	MOVQ n+32(FP), CX
+	VBROADCASTSS m+40(FP), Z1
+	VBROADCASTSS inv+44(FP), Z2
+	VPXORD Z3, Z3, Z3
+	CMPQ CX, $16
+	JLT  nmtail
+
+nmloop:
+	VMOVUPS (SI), Z4
+	VSUBPS Z1, Z4, Z4
+	VMULPS Z2, Z4, Z4
+	VMULPS (DX), Z4, Z4
+	TESTQ BX, BX
+	JEQ  nmstore
+	VADDPS (BX), Z4, Z4
+	ADDQ $64, BX
+
+nmstore:
+	VMOVUPS Z4, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	ADDQ $64, DX
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE  nmloop
+
+nmtail:
+	TESTQ CX, CX
+	JEQ  nmdone
+	TAILMASK
+	VMOVUPS.Z (SI), K1, Z4
+	VMOVUPS.Z (DX), K1, Z5
+	VSUBPS Z1, Z4, Z4
+	VMULPS Z2, Z4, Z4
+	VMULPS Z5, Z4, Z4
+	TESTQ BX, BX
+	JEQ  nmtstore
+	VMOVUPS.Z (BX), K1, Z5
+	VADDPS Z5, Z4, Z4
+
+nmtstore:
+	VMOVUPS Z4, K1, (DI)
+
+nmdone:
+	VZEROUPPER
+	RET

@@ -159,3 +159,64 @@ func TestSoftmax(t *testing.T) {
 		}
 	})
 }
+
+func TestLayerNorm(t *testing.T) {
+	withVecMath(t, func(t *testing.T) {
+		for _, n := range []int{1, 5, 16, 17, 40, 768} {
+			x, skip, scale, bias := make([]float32, n), make([]float32, n), make([]float32, n), make([]float32, n)
+			for i := range n {
+				x[i] = float32((i*37)%23)/4 + 3
+				skip[i] = float32((i*11)%7) / 8
+				scale[i] = 1 + float32(i%5)/10
+				bias[i] = float32(i%3) - 1
+			}
+			for _, c := range []struct{ skip, sum, bias, rms bool }{
+				{}, {bias: true}, {skip: true, bias: true}, {skip: true, sum: true}, {rms: true}, {rms: true, skip: true, sum: true, bias: true},
+			} {
+				var sk, sum, b []float32
+				if c.skip {
+					sk = skip
+				}
+				if c.sum {
+					sum = make([]float32, n)
+				}
+				if c.bias {
+					b = bias
+				}
+				y := make([]float32, n+1)
+				y[n] = 42
+				LayerNorm(y[:n], sum, x, sk, scale, b, 1e-5, c.rms)
+				// float64 reference
+				xs := make([]float64, n)
+				mean, v := 0.0, 0.0
+				for i := range n {
+					xs[i] = float64(x[i])
+					if c.skip {
+						xs[i] += float64(skip[i])
+					}
+					if !c.rms {
+						mean += xs[i] / float64(n)
+					}
+				}
+				for i := range n {
+					v += (xs[i] - mean) * (xs[i] - mean) / float64(n)
+				}
+				for i := range n {
+					w := (xs[i] - mean) / math.Sqrt(v+1e-5) * float64(scale[i])
+					if c.bias {
+						w += float64(bias[i])
+					}
+					if math.Abs(float64(y[i])-w) > 2e-5*math.Max(1, math.Abs(w)) {
+						t.Fatalf("n=%d %+v: y[%d] = %g, want %g", n, c, i, y[i], w)
+					}
+					if c.sum && math.Abs(float64(sum[i])-xs[i]) > 1e-6*math.Abs(xs[i]) {
+						t.Fatalf("n=%d %+v: sum[%d] = %g, want %g", n, c, i, sum[i], xs[i])
+					}
+				}
+				if y[n] != 42 {
+					t.Fatalf("n=%d: wrote past the end", n)
+				}
+			}
+		}
+	})
+}

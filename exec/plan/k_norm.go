@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"math"
-
 	"github.com/tfc-project/tfc/exec/gemm"
 	"github.com/tfc-project/tfc/ir"
 )
@@ -84,41 +82,14 @@ func buildNorm(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
 	rms := n.Op == "RMSNorm"
 	k := newRowKernel(h, size/h, func(k *rowKernel, r int) {
 		lo, hi := r*k.h, (r+1)*k.h
-		x, y := k.x[lo:hi], k.y[lo:hi]
+		var skip, sum []float32
 		if k.skip != nil {
-			s := k.skip[lo:hi]
-			dst := y
+			skip = k.skip[lo:hi]
 			if k.sum != nil {
-				dst = k.sum[lo:hi]
+				sum = k.sum[lo:hi]
 			}
-			for i := range x {
-				dst[i] = x[i] + s[i]
-			}
-			x = dst
 		}
-		mean := 0.0
-		if !rms {
-			for _, v := range x {
-				mean += float64(v)
-			}
-			mean /= float64(len(x))
-		}
-		variance := 0.0
-		for _, v := range x {
-			d := float64(v) - mean
-			variance += d * d
-		}
-		inv := float32(1 / math.Sqrt(variance/float64(len(x))+eps))
-		m := float32(mean)
-		if k.bias != nil {
-			for i, v := range x {
-				y[i] = (v-m)*inv*k.scale[i] + k.bias[i]
-			}
-			return
-		}
-		for i, v := range x {
-			y[i] = (v - m) * inv * k.scale[i]
-		}
+		gemm.LayerNorm(k.y[lo:hi], sum, k.x[lo:hi], skip, k.scale, k.bias, eps, rms)
 	})
 	return func(in, out []*ir.Tensor) error {
 		k.x, k.scale, k.bias, k.y = opt(in[0]), opt(in[first]), opt(input(in, first+1)), opt(out[0])
