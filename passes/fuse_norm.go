@@ -99,11 +99,13 @@ func readByGraphOutput(m *matcher, v *ir.Value) bool {
 //
 //	Mul(scale, Mul(x, Div(1, Sqrt(Add(ReduceMean(Pow(x, 2)), eps)))))
 //
-// also with Reciprocal(Sqrt(...)) or Div(x, Sqrt(...)) and x·x for Pow.
+// also with Reciprocal(Sqrt(...)) or Div(x, Sqrt(...)) and x·x for Pow
+// (ONNX's own RMSNormalization function body, over the last axis). The
+// scale is a vector of the last axis's size, a weight or computed.
 var rmsNormFusion = fusion{name: "RMSNorm", anchor: "Mul", match: func(m *matcher, mul *ir.Node) *ir.Node {
 	inner, scale := m.either(mul, "Mul", "Div")
-	if inner == nil || scale.Const == nil || scale.Const.Rank() != 1 {
-		return m.fail("want Mul(x·rsqrt(...), constant 1-D scale)")
+	if inner == nil || scale.Shape.Rank() != 1 {
+		return m.fail("want Mul(x·rsqrt(...), 1-D scale)")
 	}
 	var x *ir.Value
 	var sqrt *ir.Node
@@ -127,11 +129,16 @@ var rmsNormFusion = fusion{name: "RMSNorm", anchor: "Mul", match: func(m *matche
 	if sq == nil || sq.Inputs[0] != x || !(sq.Op == "Pow" && isScalar(sq.Input(1), 2) || sq.Op == "Mul" && sq.Inputs[1] == x) {
 		return m.fail("want ReduceMean(Pow(x, 2)) of the normalized x")
 	}
-	if n := x.Shape.Rank(); n < 1 || !x.Shape.Dims[n-1].Known() || x.Shape.Dims[n-1].Size != scale.Const.Shape[0] {
+	if n := x.Shape.Rank(); n < 1 || !sameKnownDim(x.Shape.Dims[n-1], scale.Shape.Dims[0]) {
 		return m.fail("the scale does not match the last axis of x")
 	}
 	return fusedNode("RMSNorm", mul, map[string]*ir.Attr{"epsilon": floatAttr(eps)}, x, scale)
 }}
+
+// sameKnownDim reports whether a and b are the same size or the same symbol.
+func sameKnownDim(a, b ir.Dim) bool {
+	return a == b && (a.Known() || a.Param != "")
+}
 
 // readsSqrt reports whether one of n's inputs is computed by Sqrt.
 func readsSqrt(n *ir.Node) bool {

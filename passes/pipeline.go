@@ -37,6 +37,7 @@ type Pass struct {
 var Pipeline = []Pass{
 	{"early dce", Basic, deadCode},
 	{"identity", Basic, removeIdentities},
+	{"canonicalize", Basic, canonicalize},
 	{"shapes", Basic, foldShapeArithmetic},
 	{"constfold", Basic, foldConstants},
 	{"cse", Basic, eliminateCommonSubexpressions},
@@ -44,6 +45,8 @@ var Pipeline = []Pass{
 	{"simplify squeeze", Basic, simplifySqueeze},
 	{"div to mul", Basic, divToMul},
 	{"simplify matmul", Basic, simplifyMatMul},
+	{"fuse softmax", Basic, runFusion(softmaxFusion)},
+	{"fuse log softmax", Basic, runFusion(logSoftmaxFusion)},
 	{"late dce", Basic, deadCode},
 	{"fuse layernorm", Extended, runFusion(layerNormFusion)},
 	{"fuse native layernorm", Extended, runFusion(nativeLayerNormFusion)},
@@ -59,7 +62,7 @@ var Pipeline = []Pass{
 }
 
 // fusions lists the patterns ExplainFusions checks.
-var fusions = []fusion{layerNormFusion, nativeLayerNormFusion, rmsNormFusion, geluFusion, biasGeluFusion,
+var fusions = []fusion{softmaxFusion, logSoftmaxFusion, layerNormFusion, nativeLayerNormFusion, rmsNormFusion, geluFusion, biasGeluFusion,
 	rotaryFusion, attentionFusion, linearFusion, gemmLinearFusion, skipLayerNormFusion}
 
 // Options control Optimize.

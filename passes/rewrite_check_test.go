@@ -21,6 +21,14 @@ type rewriteCase struct {
 // identical bit for bit to the before graph's on random inputs.
 func checkRewrites(t *testing.T, pass func(*ir.Graph, Counters) error, cases []rewriteCase) {
 	t.Helper()
+	checkRewritesTol(t, pass, 0, cases)
+}
+
+// checkRewritesTol is checkRewrites for a rewrite into an op that computes
+// the same function in another order: outputs agree to a relative
+// tolerance tol of the largest output magnitude (0: bit for bit).
+func checkRewritesTol(t *testing.T, pass func(*ir.Graph, Counters) error, tol float64, cases []rewriteCase) {
+	t.Helper()
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			orig, err := ir.Parse(tc.before)
@@ -51,14 +59,15 @@ func checkRewrites(t *testing.T, pass func(*ir.Graph, Counters) error, cases []r
 			if tc.counter == "" && len(c) != 0 {
 				t.Errorf("counters raised on a graph left alone: %v", c)
 			}
-			sameOutputs(t, orig, g)
+			sameOutputs(t, orig, g, tol)
 		})
 	}
 }
 
 // sameOutputs runs a and b on the same random inputs (fixed shapes) with
-// the reference interpreter and wants identical outputs.
-func sameOutputs(t *testing.T, a, b *ir.Graph) {
+// the reference interpreter and wants identical outputs (within tol of the
+// largest magnitude when tol > 0).
+func sameOutputs(t *testing.T, a, b *ir.Graph, tol float64) {
 	t.Helper()
 	rng := rand.New(rand.NewSource(1))
 	inputs := map[string]*ir.Tensor{}
@@ -103,7 +112,14 @@ func sameOutputs(t *testing.T, a, b *ir.Graph) {
 			continue
 		}
 		xs, ys := x.Float64s(), y.Float64s()
+		scale := 0.0
+		for _, v := range xs {
+			scale = max(scale, math.Abs(v))
+		}
 		for i := range xs {
+			if tol > 0 && math.Abs(xs[i]-ys[i]) <= tol*scale {
+				continue
+			}
 			if math.Float64bits(xs[i]) != math.Float64bits(ys[i]) {
 				t.Errorf("output %s[%d]: %v before, %v after", name, i, xs[i], ys[i])
 				break
