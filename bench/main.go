@@ -64,6 +64,7 @@ func mainStatus(args []string) int {
 	ortLib := fs.String("ort-lib", envOr("TFC_ORT_LIB", defaultORTLib), "the onnxruntime shared library (default $TFC_ORT_LIB, else the npm one in bench/)")
 	out := fs.String("out", "RESULTS.md", "Markdown file for the results (\"\" for none)")
 	workerEngine := fs.String("worker", "", "internal: run as the worker process of this engine")
+	compileOut := fs.String("compile", "", "internal: compile the model for tfc into this .tfc file")
 	var inputs listFlag
 	fs.Var(&inputs, "input", "internal: a worker's input, NAME:DTYPE:SHAPE")
 	outputs := fs.String("outputs", "", "internal: a worker's comma-separated output names")
@@ -72,6 +73,9 @@ func mainStatus(args []string) int {
 	}
 	if *workerEngine != "" {
 		return workerMain(*workerEngine, fs.Args(), inputs, *outputs, *threads, *ortLib)
+	}
+	if *compileOut != "" {
+		return compileMain(*compileOut, fs.Args(), inputs)
 	}
 	c := config{models: split(*models), engines: split(*engines), iters: *iters, warmup: *warmup,
 		budget: *budget, timeout: *timeout, ortLib: *ortLib, out: *out}
@@ -130,9 +134,19 @@ func benchmark(c config, args []string) error {
 		}
 		name := strings.TrimSuffix(filepath.Base(model), filepath.Ext(model))
 		notes = append(notes, fmt.Sprintf("%s: %.2f GFLOP of MatMul/Gemm per run, inputs %s", name, float64(a.FLOPs)/1e9, specList(a.Inputs)))
+		artifact := ""
+		if slices.Contains(c.engines, "tfc") {
+			fmt.Fprintf(os.Stderr, "bench: compiling %s for tfc\n", name)
+			artifact = strings.TrimSuffix(model, ".onnx") + ".tfc" // beside the model, git-ignored like it
+			note, err := compileTFC(model, artifact, a.Inputs, c.timeout)
+			if err != nil {
+				return err
+			}
+			notes = append(notes, fmt.Sprintf("%s: %s", name, note))
+		}
 		for _, threads := range c.threads {
 			fmt.Fprintf(os.Stderr, "bench: %s at %d thread(s)\n", name, threads)
-			rs := runConfig(c, model, a, threads)
+			rs := runConfig(c, model, artifact, a, threads)
 			for i := range rs {
 				rs[i].Model = name
 				if rs[i].Err == "" && peak > 0 {
@@ -161,14 +175,19 @@ func benchmark(c config, args []string) error {
 }
 
 // runConfig times the engines on one model at one thread count, their runs
-// interleaved, and returns one row per engine.
-func runConfig(c config, model string, a *benchkit.Analysis, threads int) []benchkit.Row {
+// interleaved, and returns one row per engine. tfc runs artifact, the
+// model compiled beforehand.
+func runConfig(c config, model, artifact string, a *benchkit.Analysis, threads int) []benchkit.Row {
 	rows := make([]benchkit.Row, len(c.engines))
 	procs := make([]*workerProc, len(c.engines))
 	times := make([][]time.Duration, len(c.engines))
 	for i, e := range c.engines {
 		rows[i] = benchkit.Row{Threads: threads, Engine: e}
-		p, err := startWorker(workerConfig{engine: e, model: model, threads: threads, inputs: a.Inputs,
+		file := model
+		if e == "tfc" {
+			file = artifact
+		}
+		p, err := startWorker(workerConfig{engine: e, model: file, threads: threads, inputs: a.Inputs,
 			outputs: a.Outputs, ortLib: c.ortLib}, c.timeout)
 		if err != nil {
 			rows[i].Err = err.Error()

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,7 +12,7 @@ import (
 
 // TestMain lets the test binary serve as the harness's worker process.
 func TestMain(m *testing.M) {
-	if len(os.Args) > 1 && os.Args[1] == "-worker" {
+	if len(os.Args) > 1 && (os.Args[1] == "-worker" || os.Args[1] == "-compile") {
 		os.Exit(mainStatus(os.Args[1:]))
 	}
 	os.Exit(m.Run())
@@ -42,7 +43,15 @@ func TestRunConfigSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := config{engines: engines, iters: 3, warmup: 1, budget: 1e9, timeout: 6e10, ortLib: lib}
-	rows := runConfig(c, smallModel, a, 1)
+	artifact := filepath.Join(t.TempDir(), "bert.tfc")
+	note, err := compileTFC(smallModel, artifact, a.Inputs, c.timeout)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(note, "tfc runs "+artifact) || !strings.Contains(note, "peak RSS") {
+		t.Errorf("compile note %q", note)
+	}
+	rows := runConfig(c, smallModel, artifact, a, 1)
 	for i, r := range rows {
 		t.Logf("%s: %+v", engines[i], r)
 	}
@@ -83,7 +92,7 @@ func TestFullSizeORT(t *testing.T) {
 			t.Fatal(err)
 		}
 		c := config{engines: []string{"onnxruntime"}, iters: 1, budget: 1e9, timeout: 6e10, ortLib: lib}
-		if r := runConfig(c, model, a, 1)[0]; r.Err != "" || r.N != 1 {
+		if r := runConfig(c, model, "", a, 1)[0]; r.Err != "" || r.N != 1 {
 			t.Errorf("%s: %+v", model, r)
 		}
 	}
