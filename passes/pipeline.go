@@ -100,8 +100,12 @@ type Stats struct {
 func (s *Stats) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "nodes: %d -> %d\n", s.NodesBefore, s.NodesAfter)
+	width := 0
 	for _, p := range s.Passes {
-		fmt.Fprintf(&b, "  %-12s %8.2fms", p.Name, float64(p.Duration.Microseconds())/1000)
+		width = max(width, len(p.Name))
+	}
+	for _, p := range s.Passes {
+		fmt.Fprintf(&b, "  %-*s %8.2fms", width, p.Name, float64(p.Duration.Microseconds())/1000)
 		keys := make([]string, 0, len(p.Counters))
 		for k := range p.Counters {
 			keys = append(keys, k)
