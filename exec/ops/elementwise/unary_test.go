@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/tfc-project/tfc/exec/ops/opstest"
 	"github.com/tfc-project/tfc/ir"
 )
 
@@ -39,31 +40,31 @@ func TestUnaryFloat(t *testing.T) {
 		{"Softplus", nil, x, []float64{0.31326166, 0.69314718, 1.31326163}},
 		{"Softsign", nil, x, []float64{-0.5, 0, 0.5}},
 		{"Relu", nil, f32(-1, 0, 2), []float64{0, 0, 2}},
-		{"LeakyRelu", attrs("alpha", 0.1), x, []float64{-0.1, 0, 1}},
+		{"LeakyRelu", opstest.Attrs("alpha", 0.1), x, []float64{-0.1, 0, 1}},
 		{"LeakyRelu", nil, x, []float64{-0.01, 0, 1}},
-		{"Elu", attrs("alpha", 2.0), x, []float64{-1.2642411, 0, 1}},
-		{"Selu", attrs("alpha", 2.0, "gamma", 3.0), x, []float64{-3.79272318, 0, 3}},
-		{"HardSigmoid", attrs("alpha", 0.5, "beta", 0.6), x, []float64{0.1, 0.6, 1}},
-		{"ThresholdedRelu", attrs("alpha", 2.0), f32(-1.5, 0, 1.2, 2, 2.2, -inf), []float64{0, 0, 0, 0, 2.2, 0}},
-		{"Shrink", attrs("lambd", 1.5), f32(-2, -1, 0, 1, 2), []float64{-2, 0, 0, 0, 2}},
-		{"Shrink", attrs("lambd", 1.5, "bias", 1.5), f32(-2, -1, 0, 1, 2), []float64{-0.5, 0, 0, 0, 0.5}},
+		{"Elu", opstest.Attrs("alpha", 2.0), x, []float64{-1.2642411, 0, 1}},
+		{"Selu", opstest.Attrs("alpha", 2.0, "gamma", 3.0), x, []float64{-3.79272318, 0, 3}},
+		{"HardSigmoid", opstest.Attrs("alpha", 0.5, "beta", 0.6), x, []float64{0.1, 0.6, 1}},
+		{"ThresholdedRelu", opstest.Attrs("alpha", 2.0), f32(-1.5, 0, 1.2, 2, 2.2, -inf), []float64{0, 0, 0, 0, 2.2, 0}},
+		{"Shrink", opstest.Attrs("lambd", 1.5), f32(-2, -1, 0, 1, 2), []float64{-2, 0, 0, 0, 2}},
+		{"Shrink", opstest.Attrs("lambd", 1.5, "bias", 1.5), f32(-2, -1, 0, 1, 2), []float64{-0.5, 0, 0, 0, 0.5}},
 		// Hand-computed: x*clip(x/6+1/2, 0, 1); x*tanh(softplus(x)); max(0,x)+min(0,alpha*(exp(x/alpha)-1)).
 		{"HardSwish", nil, f32(-4, -1, 0, 1, 4), []float64{0, -1.0 / 3, 0, 2.0 / 3, 4}},
 		{"Mish", nil, x, []float64{-0.30340147, 0, 0.86509839}},
-		{"Celu", attrs("alpha", 2.0), x, []float64{2 * (math.Exp(-0.5) - 1), 0, 1}},
-		{"Swish", attrs("alpha", 2.0), f32(1), []float64{1 / (1 + math.Exp(-2))}},
+		{"Celu", opstest.Attrs("alpha", 2.0), x, []float64{2 * (math.Exp(-0.5) - 1), 0, 1}},
+		{"Swish", opstest.Attrs("alpha", 2.0), f32(1), []float64{1 / (1 + math.Exp(-2))}},
 		{"Gelu", nil, x, []float64{-0.15865526, 0, 0.84134474}},
-		{"Gelu", attrs("approximate", "tanh"), x, []float64{-0.158808, 0, 0.841192}},
+		{"Gelu", opstest.Attrs("approximate", "tanh"), x, []float64{-0.158808, 0, 0.841192}},
 	}
 	for _, c := range cases {
-		check(t, c.op, run(t, c.op, 22, c.attrs, c.in), ir.Float32, c.in.Shape, c.want...)
+		opstest.Check(t, tol, c.op, run(t, c.op, 22, c.attrs, c.in), ir.Float32, c.in.Shape, c.want...)
 	}
 }
 
 // Float16 and float8 inputs compute in float64 and round back to their type.
 func TestUnaryNarrowFloats(t *testing.T) {
-	check(t, "Sqrt f16", run(t, "Sqrt", 13, nil, tensor(ir.Float16, dims(2), 2, 4)), ir.Float16, dims(2), 1.4140625, 2)
-	check(t, "Neg f8", run(t, "Neg", 13, nil, tensor(ir.Float8E4M3FN, dims(1), 448)), ir.Float8E4M3FN, dims(1), -448)
+	opstest.Check(t, tol, "Sqrt f16", run(t, "Sqrt", 13, nil, opstest.Tensor(ir.Float16, dims(2), 2, 4)), ir.Float16, dims(2), 1.4140625, 2)
+	opstest.Check(t, tol, "Neg f8", run(t, "Neg", 13, nil, opstest.Tensor(ir.Float8E4M3FN, dims(1), 448)), ir.Float8E4M3FN, dims(1), -448)
 }
 
 func TestUnaryIntegers(t *testing.T) {
@@ -73,31 +74,31 @@ func TestUnaryIntegers(t *testing.T) {
 		in   *ir.Tensor
 		want []int64
 	}{
-		{"Abs", ints(ir.Int8, dims(3), -128, -3, 4), []int64{-128, 3, 4}}, // -128 wraps
-		{"Abs", ints(ir.Uint64, dims(1), int64(big)), []int64{int64(big)}},
-		{"Neg", ints(ir.Int8, dims(2), -128, 5), []int64{-128, -5}},
-		{"Sign", ints(ir.Int32, dims(3), -7, 0, 9), []int64{-1, 0, 1}},
-		{"Sign", ints(ir.Uint64, dims(2), 0, int64(big)), []int64{0, 1}},
-		{"Relu", ints(ir.Int16, dims(2), -3, 4), []int64{0, 4}},
-		{"BitwiseNot", ints(ir.Uint8, dims(2), 0, 0xf0), []int64{0xff, 0x0f}},
-		{"BitwiseNot", ints(ir.Int32, dims(2), 0, -1), []int64{-1, 0}},
+		{"Abs", opstest.Ints(ir.Int8, dims(3), -128, -3, 4), []int64{-128, 3, 4}}, // -128 wraps
+		{"Abs", opstest.Ints(ir.Uint64, dims(1), int64(big)), []int64{int64(big)}},
+		{"Neg", opstest.Ints(ir.Int8, dims(2), -128, 5), []int64{-128, -5}},
+		{"Sign", opstest.Ints(ir.Int32, dims(3), -7, 0, 9), []int64{-1, 0, 1}},
+		{"Sign", opstest.Ints(ir.Uint64, dims(2), 0, int64(big)), []int64{0, 1}},
+		{"Relu", opstest.Ints(ir.Int16, dims(2), -3, 4), []int64{0, 4}},
+		{"BitwiseNot", opstest.Ints(ir.Uint8, dims(2), 0, 0xf0), []int64{0xff, 0x0f}},
+		{"BitwiseNot", opstest.Ints(ir.Int32, dims(2), 0, -1), []int64{-1, 0}},
 	}
 	for _, c := range cases {
-		checkInts(t, c.op, run(t, c.op, 18, nil, c.in), c.in.DType, c.in.Shape, c.want...)
+		opstest.CheckInts(t, c.op, run(t, c.op, 18, nil, c.in), c.in.DType, c.in.Shape, c.want...)
 	}
 }
 
 func TestUnaryBoolResults(t *testing.T) {
 	x := f32(-inf, -1, inf, nan)
-	checkInts(t, "IsNaN", run(t, "IsNaN", 20, nil, x), ir.Bool, dims(4), 0, 0, 0, 1)
-	checkInts(t, "IsInf", run(t, "IsInf", 20, nil, x), ir.Bool, dims(4), 1, 0, 1, 0)
-	checkInts(t, "IsInf negative", run(t, "IsInf", 20, attrs("detect_positive", 0), x), ir.Bool, dims(4), 1, 0, 0, 0)
-	checkInts(t, "IsInf positive", run(t, "IsInf", 20, attrs("detect_negative", 0), x), ir.Bool, dims(4), 0, 0, 1, 0)
-	checkInts(t, "Not", run(t, "Not", 1, nil, bools(dims(2), true, false)), ir.Bool, dims(2), 0, 1)
+	opstest.CheckInts(t, "IsNaN", run(t, "IsNaN", 20, nil, x), ir.Bool, dims(4), 0, 0, 0, 1)
+	opstest.CheckInts(t, "IsInf", run(t, "IsInf", 20, nil, x), ir.Bool, dims(4), 1, 0, 1, 0)
+	opstest.CheckInts(t, "IsInf negative", run(t, "IsInf", 20, opstest.Attrs("detect_positive", 0), x), ir.Bool, dims(4), 1, 0, 0, 0)
+	opstest.CheckInts(t, "IsInf positive", run(t, "IsInf", 20, opstest.Attrs("detect_negative", 0), x), ir.Bool, dims(4), 0, 0, 1, 0)
+	opstest.CheckInts(t, "Not", run(t, "Not", 1, nil, opstest.Bools(dims(2), true, false)), ir.Bool, dims(2), 0, 1)
 }
 
 func TestUnaryErrors(t *testing.T) {
-	fails(t, "does not support dtype string", "Sqrt", 13, nil, strs(dims(1), "4"))
-	fails(t, "does not support dtype f32", "BitwiseNot", 18, nil, f32(1))
-	fails(t, "needs one input", "Abs", 13, nil)
+	opstest.Fails(t, "does not support dtype string", "Sqrt", 13, nil, opstest.Strs(dims(1), "4"))
+	opstest.Fails(t, "does not support dtype f32", "BitwiseNot", 18, nil, f32(1))
+	opstest.Fails(t, "needs one input", "Abs", 13, nil)
 }
