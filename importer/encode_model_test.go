@@ -2,6 +2,7 @@ package importer_test
 
 import (
 	"math"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -218,5 +219,54 @@ func TestEncodeModelErrors(t *testing.T) {
 	g = &ir.Graph{Name: "g", Nodes: []*ir.Node{n}, Outputs: n.Outputs, Opsets: map[string]int64{"": 17}}
 	if _, err := importer.EncodeModel(g, nil); err == nil || !strings.Contains(err.Error(), `"stray"`) {
 		t.Errorf("undefined input: err = %v", err)
+	}
+}
+
+// TestEncodeModelConformance round-trips the model of every ONNX backend
+// test that imports (every op, attribute kind and value type they use), as
+// imported and after optimization.
+func TestEncodeModelConformance(t *testing.T) {
+	root := os.Getenv("TFC_ONNX_BACKEND_TESTS")
+	if root == "" {
+		root = filepath.Join("..", "..", "shared", "onnx-backend-tests")
+	}
+	if _, err := os.Stat(filepath.Join(root, "node")); err != nil {
+		t.Skipf("ONNX backend test data not found (set TFC_ONNX_BACKEND_TESTS): %v", err)
+	}
+	check := func(name string, g *ir.Graph, opsets map[string]int64) {
+		data, err := importer.EncodeModel(g, opsets)
+		if err != nil {
+			t.Errorf("%s: %v", name, err)
+			return
+		}
+		back, err := importer.Decode(data, "")
+		if err != nil {
+			t.Errorf("%s: decoding the encoded model: %v", name, err)
+			return
+		}
+		withTfcOpset(g)
+		if want, got := ir.Print(g), ir.Print(back.Graph); got != want {
+			t.Errorf("%s: round trip changed the graph:\n%s", name, firstDiff(want, got))
+		}
+	}
+	models := 0
+	for _, suite := range []string{"node", "simple", "pytorch-converted", "pytorch-operator"} {
+		entries, _ := os.ReadDir(filepath.Join(root, suite))
+		for _, e := range entries {
+			m, err := importer.Load(filepath.Join(root, suite, e.Name(), "model.onnx"))
+			if err != nil {
+				continue // unsupported or deliberately broken models: the importer's tests cover them
+			}
+			models++
+			name := suite + "/" + e.Name()
+			check(name, m.Graph, m.Opsets)
+			if _, err := passes.Optimize(m.Graph, passes.Options{Level: passes.Extended}); err == nil {
+				check(name+" (optimized)", m.Graph, m.Opsets)
+			}
+		}
+	}
+	t.Logf("%d models round-trip", models)
+	if models == 0 {
+		t.Error("no model imported")
 	}
 }
