@@ -10,18 +10,19 @@ import (
 // simplifyMatMul folds the Transposes around matrix products into the
 // products, exactly (only the order in which elements are read changes):
 //
-//   - Gemm(Transpose(A), B) and Gemm(A, Transpose(B)) of 2-D Transposes
-//     toggle transA / transB and read A or B directly;
+//   - Gemm(A, Transpose(B)) of a 2-D Transpose toggles transB and reads B
+//     directly;
 //   - a Gemm with transB=1 and a constant B reads the transposed constant
 //     with transB=0 instead, the form tfc's Linear takes (its W is never
 //     transposed), so the Gemm→Linear fusion applies;
 //   - MatMul(A, Transpose(B)) whose Transpose swaps the last two axes reads
 //     the transposed constant when B is constant, and otherwise becomes
-//     Gemm(A, B, transB=1) when A and B are float matrices (likewise
-//     MatMul(Transpose(A), B) becomes Gemm with transA=1).
+//     Gemm(A, B, transB=1) when A and B are float matrices.
 //
-// A Transpose other nodes still read stays for them; dead ones go in the
-// next dce.
+// A Transpose of A stays: the CPU plan's Gemm kernel reads B transposed
+// but not A, so transA=1 would trade a cheap Transpose for the reference
+// Gemm. A Transpose other nodes still read stays for them; dead ones go in
+// the next dce.
 func simplifyMatMul(g *ir.Graph, c Counters) error {
 	nm := newValueNamer(g)
 	forEachGraph(g, func(sg *ir.Graph) {
@@ -32,12 +33,10 @@ func simplifyMatMul(g *ir.Graph, c Counters) error {
 			}
 			switch n.Op {
 			case "Gemm":
-				for slot, attr := range []string{"transA", "transB"} {
-					if x := transposedMatrix(n.Inputs[slot]); x != nil {
-						n.Inputs[slot] = x
-						setAttr(n, attr, intAttr(1-n.AttrInt(attr, 0)))
-						c.Add("folded Transpose into Gemm", 1)
-					}
+				if x := transposedMatrix(n.Inputs[1]); x != nil {
+					n.Inputs[1] = x
+					setAttr(n, "transB", intAttr(1-n.AttrInt("transB", 0)))
+					c.Add("folded Transpose into Gemm", 1)
 				}
 				if b := n.Inputs[1]; n.AttrInt("transB", 0) == 1 && b.Const != nil && b.Const.Rank() == 2 {
 					if bt := transposeConst(nm, sg, b, transposed); bt != nil {
@@ -64,22 +63,13 @@ func matMulTranspose(nm *valueNamer, sg *ir.Graph, i int, n *ir.Node, transposed
 			return
 		}
 	}
-	ta, tb := transposedMatrix(a), transposedMatrix(b)
-	if ta == nil && tb == nil {
-		return
-	}
+	tb := transposedMatrix(b)
 	version := sinceVersion(sg, "Gemm")
-	if version == 0 || !isMatrix(a) || !isMatrix(b) || !gemmType(a.DType) {
+	if tb == nil || version == 0 || !isMatrix(a) || !gemmType(a.DType) {
 		return
 	}
-	attrs := map[string]*ir.Attr{}
-	if ta != nil {
-		a, attrs["transA"] = ta, intAttr(1)
-	}
-	if tb != nil {
-		b, attrs["transB"] = tb, intAttr(1)
-	}
-	gemm := &ir.Node{Name: n.Name, Op: "Gemm", Version: version, Inputs: []*ir.Value{a, b}, Outputs: n.Outputs, Attrs: attrs}
+	gemm := &ir.Node{Name: n.Name, Op: "Gemm", Version: version, Inputs: []*ir.Value{a, tb}, Outputs: n.Outputs,
+		Attrs: map[string]*ir.Attr{"transB": intAttr(1)}}
 	for _, o := range gemm.Outputs {
 		if o != nil {
 			o.Producer = gemm
