@@ -3,6 +3,7 @@ package reduce_test
 import (
 	"testing"
 
+	"github.com/tfc-project/tfc/exec/ops/opstest"
 	"github.com/tfc-project/tfc/ir"
 )
 
@@ -16,19 +17,19 @@ func TestArgMaxArgMin(t *testing.T) {
 		shape []int64
 		want  []float64
 	}{
-		{"ArgMax", x, map[string]*ir.Attr{"axis": integer(1)}, shape(2, 1), []float64{0, 1}},
+		{"ArgMax", x, opstest.Attrs("axis", 1), shape(2, 1), []float64{0, 1}},
 		{"ArgMax", x, nil, shape(1, 2), []float64{1, 1}},
-		{"ArgMax", x, map[string]*ir.Attr{"axis": integer(-1), "keepdims": integer(0)}, shape(2), []float64{0, 1}},
-		{"ArgMax", ties, map[string]*ir.Attr{"axis": integer(1)}, shape(2, 1), []float64{0, 1}},
-		{"ArgMax", ties, map[string]*ir.Attr{"axis": integer(1), "select_last_index": integer(1)}, shape(2, 1), []float64{1, 1}},
-		{"ArgMin", x, map[string]*ir.Attr{"axis": integer(1)}, shape(2, 1), []float64{1, 0}},
-		{"ArgMin", x, map[string]*ir.Attr{"keepdims": integer(0)}, shape(2), []float64{0, 0}},
-		{"ArgMin", ties, map[string]*ir.Attr{"axis": integer(1), "select_last_index": integer(1)}, shape(2, 1), []float64{1, 0}},
+		{"ArgMax", x, opstest.Attrs("axis", -1, "keepdims", 0), shape(2), []float64{0, 1}},
+		{"ArgMax", ties, opstest.Attrs("axis", 1), shape(2, 1), []float64{0, 1}},
+		{"ArgMax", ties, opstest.Attrs("axis", 1, "select_last_index", 1), shape(2, 1), []float64{1, 1}},
+		{"ArgMin", x, opstest.Attrs("axis", 1), shape(2, 1), []float64{1, 0}},
+		{"ArgMin", x, opstest.Attrs("keepdims", 0), shape(2), []float64{0, 0}},
+		{"ArgMin", ties, opstest.Attrs("axis", 1, "select_last_index", 1), shape(2, 1), []float64{1, 0}},
 	}
 	for _, c := range cases {
-		check(t, c.op, runOp(t, c.op, 13, c.attrs, 1, c.x)[0], ir.Int64, c.shape, c.want...)
+		opstest.Check(t, tol, c.op, opstest.RunOp(t, c.op, 13, c.attrs, 1, c.x)[0], ir.Int64, c.shape, c.want...)
 	}
-	if _, err := tryOp("ArgMax", 13, nil, 1, f32(shape(0, 2))); err == nil {
+	if _, err := opstest.TryOp("ArgMax", 13, nil, 1, f32(shape(0, 2))); err == nil {
 		t.Error("ArgMax over an empty axis: no error")
 	}
 }
@@ -36,38 +37,38 @@ func TestArgMaxArgMin(t *testing.T) {
 func TestTopK(t *testing.T) {
 	x := f32(shape(3, 4), 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)
 	k3 := i64(shape(1), 3)
-	out := runOp(t, "TopK", 11, map[string]*ir.Attr{"axis": integer(1)}, 2, x, k3)
-	check(t, "values", out[0], ir.Float32, shape(3, 3), 3, 2, 1, 7, 6, 5, 11, 10, 9)
-	check(t, "indices", out[1], ir.Int64, shape(3, 3), 3, 2, 1, 3, 2, 1, 3, 2, 1)
+	out := opstest.RunOp(t, "TopK", 11, opstest.Attrs("axis", 1), 2, x, k3)
+	opstest.Check(t, tol, "values", out[0], ir.Float32, shape(3, 3), 3, 2, 1, 7, 6, 5, 11, 10, 9)
+	opstest.Check(t, tol, "indices", out[1], ir.Int64, shape(3, 3), 3, 2, 1, 3, 2, 1, 3, 2, 1)
 
 	small := f32(shape(3, 4), 0, 1, 2, 3, 4, 5, 6, 7, 11, 10, 9, 8)
-	out = runOp(t, "TopK", 11, map[string]*ir.Attr{"largest": integer(0)}, 2, small, k3)
-	check(t, "smallest values", out[0], ir.Float32, shape(3, 3), 0, 1, 2, 4, 5, 6, 8, 9, 10)
-	check(t, "smallest indices", out[1], ir.Int64, shape(3, 3), 0, 1, 2, 0, 1, 2, 3, 2, 1)
+	out = opstest.RunOp(t, "TopK", 11, opstest.Attrs("largest", 0), 2, small, k3)
+	opstest.Check(t, tol, "smallest values", out[0], ir.Float32, shape(3, 3), 0, 1, 2, 4, 5, 6, 8, 9, 10)
+	opstest.Check(t, tol, "smallest indices", out[1], ir.Int64, shape(3, 3), 0, 1, 2, 0, 1, 2, 3, 2, 1)
 
 	// Equal values come in index order; k on axis 0 as an attribute (opset 1).
 	ties := i64(shape(4, 1), 1, 2, 1, 2)
-	out = runOp(t, "TopK", 1, map[string]*ir.Attr{"axis": integer(0), "k": integer(3)}, 2, ties)
-	check(t, "tied values", out[0], ir.Int64, shape(3, 1), 2, 2, 1)
-	check(t, "tied indices", out[1], ir.Int64, shape(3, 1), 1, 3, 0)
+	out = opstest.RunOp(t, "TopK", 1, opstest.Attrs("axis", 0, "k", 3), 2, ties)
+	opstest.Check(t, tol, "tied values", out[0], ir.Int64, shape(3, 1), 2, 2, 1)
+	opstest.Check(t, tol, "tied indices", out[1], ir.Int64, shape(3, 1), 1, 3, 0)
 
 	// uint64 values above 2^63 keep their order and their bits.
 	u := &ir.Tensor{DType: ir.Uint64, Shape: shape(3), Data: []uint64{1 << 63, 1, 1<<64 - 1}}
-	out = runOp(t, "TopK", 11, nil, 2, u, i64(shape(1), 2))
+	out = opstest.RunOp(t, "TopK", 11, nil, 2, u, i64(shape(1), 2))
 	if got := out[0].Data.([]uint64); got[0] != 1<<64-1 || got[1] != 1<<63 {
 		t.Errorf("uint64 values = %v", got)
 	}
 
-	if _, err := tryOp("TopK", 11, nil, 2, x, i64(shape(1), 5)); err == nil {
+	if _, err := opstest.TryOp("TopK", 11, nil, 2, x, i64(shape(1), 5)); err == nil {
 		t.Error("k larger than the axis: no error")
 	}
 }
 
 func TestCumSumCumProd(t *testing.T) {
-	x := tensor(ir.Float64, shape(5), 1, 2, 3, 4, 5)
-	axis0 := tensor(ir.Int32, shape(), 0)
+	x := opstest.Tensor(ir.Float64, shape(5), 1, 2, 3, 4, 5)
+	axis0 := opstest.Tensor(ir.Int32, shape(), 0)
 	flags := func(exclusive, reverse int64) map[string]*ir.Attr {
-		return map[string]*ir.Attr{"exclusive": integer(exclusive), "reverse": integer(reverse)}
+		return opstest.Attrs("exclusive", exclusive, "reverse", reverse)
 	}
 	cases := []struct {
 		op                 string
@@ -84,16 +85,16 @@ func TestCumSumCumProd(t *testing.T) {
 		{"CumProd", 1, 1, []float64{120, 60, 20, 5, 1}},
 	}
 	for _, c := range cases {
-		got := runOp(t, c.op, 26, flags(c.exclusive, c.reverse), 1, x, axis0)[0]
-		check(t, c.op, got, ir.Float64, shape(5), c.want...)
+		got := opstest.RunOp(t, c.op, 26, flags(c.exclusive, c.reverse), 1, x, axis0)[0]
+		opstest.Check(t, tol, c.op, got, ir.Float64, shape(5), c.want...)
 	}
-	m := tensor(ir.Int32, shape(2, 3), 1, 2, 3, 4, 5, 6)
-	check(t, "axis 0", runOp(t, "CumSum", 14, nil, 1, m, axis0)[0], ir.Int32, shape(2, 3), 1, 2, 3, 5, 7, 9)
-	check(t, "axis -1", runOp(t, "CumSum", 14, nil, 1, m, i64(shape(1), -1))[0], ir.Int32, shape(2, 3), 1, 3, 6, 4, 9, 15)
-	if _, err := tryOp("CumSum", 14, nil, 1, m, i64(shape(1), 2)); err == nil {
+	m := opstest.Tensor(ir.Int32, shape(2, 3), 1, 2, 3, 4, 5, 6)
+	opstest.Check(t, tol, "axis 0", opstest.RunOp(t, "CumSum", 14, nil, 1, m, axis0)[0], ir.Int32, shape(2, 3), 1, 2, 3, 5, 7, 9)
+	opstest.Check(t, tol, "axis -1", opstest.RunOp(t, "CumSum", 14, nil, 1, m, i64(shape(1), -1))[0], ir.Int32, shape(2, 3), 1, 3, 6, 4, 9, 15)
+	if _, err := opstest.TryOp("CumSum", 14, nil, 1, m, i64(shape(1), 2)); err == nil {
 		t.Error("axis out of range: no error")
 	}
-	if _, err := tryOp("CumSum", 14, nil, 1, m, nil); err == nil {
+	if _, err := opstest.TryOp("CumSum", 14, nil, 1, m, nil); err == nil {
 		t.Error("axis missing: no error")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/tfc-project/tfc/exec/ops/opstest"
 	"github.com/tfc-project/tfc/ir"
 )
 
@@ -57,62 +58,62 @@ func TestReduceOperatorsExamples(t *testing.T) {
 		if c.data != nil {
 			x = f32(shape(3, 2, 2), c.data...)
 		}
-		attrs := map[string]*ir.Attr{"keepdims": integer(c.keep)}
-		got := runOp(t, c.op, 20, attrs, 1, x, c.axes)[0]
-		check(t, c.op, got, ir.Float32, c.shape, c.want...)
+		attrs := opstest.Attrs("keepdims", c.keep)
+		got := opstest.RunOp(t, c.op, 20, attrs, 1, x, c.axes)[0]
+		opstest.Check(t, tol, c.op, got, ir.Float32, c.shape, c.want...)
 	}
 }
 
 func TestReduceAxesAttributeBeforeInput(t *testing.T) {
 	x := f32(shape(3, 2, 2), mix3x2x2...)
-	attrs := map[string]*ir.Attr{"axes": ints(1), "keepdims": integer(0)}
-	check(t, "ReduceMean-13", runOp(t, "ReduceMean", 13, attrs, 1, x)[0], ir.Float32, shape(3, 2), 12.5, 1.5, 35, 1.5, 57.5, 1.5)
-	check(t, "ReduceSum-11", runOp(t, "ReduceSum", 11, attrs, 1, x)[0], ir.Float32, shape(3, 2), 25, 3, 70, 3, 115, 3)
-	check(t, "ReduceMax-1", runOp(t, "ReduceMax", 1, nil, 1, x)[0], ir.Float32, shape(1, 1, 1), 60)
+	attrs := opstest.Attrs("axes", []int64{1}, "keepdims", 0)
+	opstest.Check(t, tol, "ReduceMean-13", opstest.RunOp(t, "ReduceMean", 13, attrs, 1, x)[0], ir.Float32, shape(3, 2), 12.5, 1.5, 35, 1.5, 57.5, 1.5)
+	opstest.Check(t, tol, "ReduceSum-11", opstest.RunOp(t, "ReduceSum", 11, attrs, 1, x)[0], ir.Float32, shape(3, 2), 25, 3, 70, 3, 115, 3)
+	opstest.Check(t, tol, "ReduceMax-1", opstest.RunOp(t, "ReduceMax", 1, nil, 1, x)[0], ir.Float32, shape(1, 1, 1), 60)
 }
 
 func TestReduceNoopWithEmptyAxes(t *testing.T) {
 	x := f32(shape(2, 2), -1, 2, -3, 4)
-	noop := map[string]*ir.Attr{"noop_with_empty_axes": integer(1)}
+	noop := opstest.Attrs("noop_with_empty_axes", 1)
 	empty := i64(shape(0))
-	check(t, "ReduceSum", runOp(t, "ReduceSum", 13, noop, 1, x, empty)[0], ir.Float32, shape(2, 2), -1, 2, -3, 4)
-	check(t, "ReduceSumSquare", runOp(t, "ReduceSumSquare", 18, noop, 1, x, nil)[0], ir.Float32, shape(2, 2), 1, 4, 9, 16)
-	check(t, "ReduceL1", runOp(t, "ReduceL1", 18, noop, 1, x)[0], ir.Float32, shape(2, 2), 1, 2, 3, 4)
-	check(t, "ReduceLogSumExp", runOp(t, "ReduceLogSumExp", 18, noop, 1, x)[0], ir.Float32, shape(2, 2), -1, 2, -3, 4)
+	opstest.Check(t, tol, "ReduceSum", opstest.RunOp(t, "ReduceSum", 13, noop, 1, x, empty)[0], ir.Float32, shape(2, 2), -1, 2, -3, 4)
+	opstest.Check(t, tol, "ReduceSumSquare", opstest.RunOp(t, "ReduceSumSquare", 18, noop, 1, x, nil)[0], ir.Float32, shape(2, 2), 1, 4, 9, 16)
+	opstest.Check(t, tol, "ReduceL1", opstest.RunOp(t, "ReduceL1", 18, noop, 1, x)[0], ir.Float32, shape(2, 2), 1, 2, 3, 4)
+	opstest.Check(t, tol, "ReduceLogSumExp", opstest.RunOp(t, "ReduceLogSumExp", 18, noop, 1, x)[0], ir.Float32, shape(2, 2), -1, 2, -3, 4)
 	// Without the flag an empty axes list reduces everything.
-	check(t, "ReduceSum all", runOp(t, "ReduceSum", 13, nil, 1, x, empty)[0], ir.Float32, shape(1, 1), 2)
+	opstest.Check(t, tol, "ReduceSum all", opstest.RunOp(t, "ReduceSum", 13, nil, 1, x, empty)[0], ir.Float32, shape(1, 1), 2)
 }
 
 func TestReduceIntegersAreExact(t *testing.T) {
-	big := tensor(ir.Int64, shape(2), 1<<53, 1)
-	check(t, "ReduceSum int64", runOp(t, "ReduceSum", 13, nil, 1, big)[0], ir.Int64, shape(1), 1<<53+1)
+	big := opstest.Tensor(ir.Int64, shape(2), 1<<53, 1)
+	opstest.Check(t, tol, "ReduceSum int64", opstest.RunOp(t, "ReduceSum", 13, nil, 1, big)[0], ir.Int64, shape(1), 1<<53+1)
 	// int32 sums wrap around.
-	w := tensor(ir.Int32, shape(2), math.MaxInt32, 1)
-	check(t, "ReduceSum int32", runOp(t, "ReduceSum", 13, nil, 1, w)[0], ir.Int32, shape(1), math.MinInt32)
-	m := tensor(ir.Int32, shape(3), 7, 2, 4)
-	check(t, "ReduceMean int32", runOp(t, "ReduceMean", 18, nil, 1, m)[0], ir.Int32, shape(1), 4)
-	check(t, "ReduceL1 int32", runOp(t, "ReduceL1", 18, nil, 1, tensor(ir.Int32, shape(2), -3, 4))[0], ir.Int32, shape(1), 7)
+	w := opstest.Tensor(ir.Int32, shape(2), math.MaxInt32, 1)
+	opstest.Check(t, tol, "ReduceSum int32", opstest.RunOp(t, "ReduceSum", 13, nil, 1, w)[0], ir.Int32, shape(1), math.MinInt32)
+	m := opstest.Tensor(ir.Int32, shape(3), 7, 2, 4)
+	opstest.Check(t, tol, "ReduceMean int32", opstest.RunOp(t, "ReduceMean", 18, nil, 1, m)[0], ir.Int32, shape(1), 4)
+	opstest.Check(t, tol, "ReduceL1 int32", opstest.RunOp(t, "ReduceL1", 18, nil, 1, opstest.Tensor(ir.Int32, shape(2), -3, 4))[0], ir.Int32, shape(1), 7)
 	// uint64 compares unsigned.
 	u := &ir.Tensor{DType: ir.Uint64, Shape: shape(2), Data: []uint64{1 << 63, 5}}
-	if got := runOp(t, "ReduceMax", 18, nil, 1, u)[0].Data.([]uint64); got[0] != 1<<63 {
+	if got := opstest.RunOp(t, "ReduceMax", 18, nil, 1, u)[0].Data.([]uint64); got[0] != 1<<63 {
 		t.Errorf("ReduceMax uint64 = %v", got)
 	}
 	// The empty max of an integer type is its smallest value.
-	e := runOp(t, "ReduceMax", 18, nil, 1, tensor(ir.Int8, shape(0)))[0]
-	check(t, "ReduceMax empty int8", e, ir.Int8, shape(1), -128)
+	e := opstest.RunOp(t, "ReduceMax", 18, nil, 1, opstest.Tensor(ir.Int8, shape(0)))[0]
+	opstest.Check(t, tol, "ReduceMax empty int8", e, ir.Int8, shape(1), -128)
 }
 
 func TestReduceBool(t *testing.T) {
 	x := &ir.Tensor{DType: ir.Bool, Shape: shape(4, 2), Data: []bool{true, true, true, false, false, true, false, false}}
 	axes := i64(shape(1), 1)
-	check(t, "ReduceMax", runOp(t, "ReduceMax", 20, nil, 1, x, axes)[0], ir.Bool, shape(4, 1), 1, 1, 1, 0)
-	check(t, "ReduceMin", runOp(t, "ReduceMin", 20, nil, 1, x, axes)[0], ir.Bool, shape(4, 1), 1, 0, 0, 0)
+	opstest.Check(t, tol, "ReduceMax", opstest.RunOp(t, "ReduceMax", 20, nil, 1, x, axes)[0], ir.Bool, shape(4, 1), 1, 1, 1, 0)
+	opstest.Check(t, tol, "ReduceMin", opstest.RunOp(t, "ReduceMin", 20, nil, 1, x, axes)[0], ir.Bool, shape(4, 1), 1, 0, 0, 0)
 }
 
 func TestReduceRejectsBadAxes(t *testing.T) {
 	x := f32(shape(2, 2), 1, 2, 3, 4)
 	for _, axes := range []*ir.Tensor{i64(shape(1), 2), i64(shape(2), 0, -2), f32(shape(1), 0)} {
-		if _, err := tryOp("ReduceSum", 13, nil, 1, x, axes); err == nil {
+		if _, err := opstest.TryOp("ReduceSum", 13, nil, 1, x, axes); err == nil {
 			t.Errorf("axes %v: no error", axes)
 		}
 	}
