@@ -4,19 +4,20 @@ import (
 	"math"
 	"testing"
 
+	"github.com/tfc-project/tfc/exec/ops/opstest"
 	"github.com/tfc-project/tfc/ir"
 )
 
 func TestConcatSplitSlice(t *testing.T) {
 	m := f32(s(2, 4), 1, 2, 3, 4, 5, 6, 7, 8)
 	runCases(t, []opCase{
-		{name: "concat axis 1 strings", op: "Concat", ver: 13, attrs: attrs{"axis": integer(1)},
-			in:   ins{strs(s(2, 1), "a", "b"), strs(s(2, 2), "c", "d", "e", "f")},
-			want: ins{strs(s(2, 3), "a", "c", "d", "b", "e", "f")}},
-		{name: "concat axis -2 with empty", op: "Concat", ver: 13, attrs: attrs{"axis": integer(-2)},
+		{name: "concat axis 1 strings", op: "Concat", ver: 13, attrs: opstest.Attrs("axis", 1),
+			in:   ins{opstest.Strs(s(2, 1), "a", "b"), opstest.Strs(s(2, 2), "c", "d", "e", "f")},
+			want: ins{opstest.Strs(s(2, 3), "a", "c", "d", "b", "e", "f")}},
+		{name: "concat axis -2 with empty", op: "Concat", ver: 13, attrs: opstest.Attrs("axis", -2),
 			in:   ins{f32(s(1, 2), 1, 2), f32(s(0, 2)), f32(s(2, 2), 3, 4, 5, 6)},
 			want: ins{f32(s(3, 2), 1, 2, 3, 4, 5, 6)}},
-		{name: "concat long empty axis", op: "Concat", ver: 13, attrs: attrs{"axis": integer(1)},
+		{name: "concat long empty axis", op: "Concat", ver: 13, attrs: opstest.Attrs("axis", 1),
 			in: ins{f32(s(0, 1<<50)), f32(s(0, 1<<50))}, want: ins{f32(s(0, 1<<51))}},
 		{name: "concat-1 default axis 1", op: "Concat", ver: 1,
 			in: ins{f32(s(1, 1), 1), f32(s(1, 1), 2)}, want: ins{f32(s(1, 2), 1, 2)}},
@@ -35,15 +36,15 @@ func TestConcatSplitSlice(t *testing.T) {
 		{name: "slice empty", op: "Slice", ver: 13,
 			in: ins{m, i64(s(1), 3), i64(s(1), 1), i64(s(1), -1)}, want: ins{f32(s(2, 0))}},
 		{name: "slice-1 attributes", op: "Slice", ver: 1,
-			attrs: attrs{"starts": ints(1), "ends": ints(3), "axes": ints(1)},
+			attrs: opstest.Attrs("starts", []int64{1}, "ends", []int64{3}, "axes", []int64{1}),
 			in:    ins{m}, want: ins{f32(s(2, 2), 2, 3, 6, 7)}},
 		{name: "slice int32 bools", op: "Slice", ver: 13,
-			in:   ins{bools(s(3), true, false, true), i32(s(1), 1), i32(s(1), 3)},
-			want: ins{bools(s(2), false, true)}},
+			in:   ins{opstest.Bools(s(3), true, false, true), i32(s(1), 1), i32(s(1), 3)},
+			want: ins{opstest.Bools(s(2), false, true)}},
 	})
 	runErrors(t, []errCase{
-		{name: "concat ranks", op: "Concat", ver: 13, attrs: attrs{"axis": integer(0)}, in: ins{f32(s(1), 1), m}, want: "ranks"},
-		{name: "concat dtypes", op: "Concat", ver: 13, attrs: attrs{"axis": integer(0)}, in: ins{f32(s(1), 1), i64(s(1), 1)}, want: "dtype"},
+		{name: "concat ranks", op: "Concat", ver: 13, attrs: opstest.Attrs("axis", 0), in: ins{f32(s(1), 1), m}, want: "ranks"},
+		{name: "concat dtypes", op: "Concat", ver: 13, attrs: opstest.Attrs("axis", 0), in: ins{f32(s(1), 1), i64(s(1), 1)}, want: "dtype"},
 		{name: "concat no axis", op: "Concat", ver: 13, in: ins{f32(s(1), 1)}, want: "axis is required"},
 		{name: "slice step 0", op: "Slice", ver: 13, in: ins{m, i64(s(1), 0), i64(s(1), 1), i64(s(1), 0), i64(s(1), 0)}, want: "step 0"},
 		{name: "slice lengths", op: "Slice", ver: 13, in: ins{m, i64(s(1), 0), i64(s(2), 1, 1)}, want: "lengths"},
@@ -54,21 +55,21 @@ func TestSplit(t *testing.T) {
 	x := f32(s(7), 1, 2, 3, 4, 5, 6, 7)
 	six := f32(s(6), 1, 2, 3, 4, 5, 6)
 	runCases(t, []opCase{
-		{name: "opset 18 uneven", op: "Split", ver: 18, attrs: attrs{"num_outputs": integer(4)}, in: ins{x},
+		{name: "opset 18 uneven", op: "Split", ver: 18, attrs: opstest.Attrs("num_outputs", 4), in: ins{x},
 			want: ins{f32(s(2), 1, 2), f32(s(2), 3, 4), f32(s(2), 5, 6), f32(s(1), 7)}},
 		{name: "equal parts by outputs", op: "Split", ver: 13, in: ins{six},
 			want: ins{f32(s(2), 1, 2), f32(s(2), 3, 4), f32(s(2), 5, 6)}},
 		{name: "split input", op: "Split", ver: 13, in: ins{six, i64(s(2), 2, 4)},
 			want: ins{f32(s(2), 1, 2), f32(s(4), 3, 4, 5, 6)}},
-		{name: "split-2 attribute", op: "Split", ver: 2, attrs: attrs{"split": ints(1, 5)}, in: ins{six},
+		{name: "split-2 attribute", op: "Split", ver: 2, attrs: opstest.Attrs("split", []int64{1, 5}), in: ins{six},
 			want: ins{f32(s(1), 1), f32(s(5), 2, 3, 4, 5, 6)}},
-		{name: "axis 1 zero sizes", op: "Split", ver: 13, attrs: attrs{"axis": integer(-1)},
+		{name: "axis 1 zero sizes", op: "Split", ver: 13, attrs: opstest.Attrs("axis", -1),
 			in:   ins{f32(s(2, 2), 1, 2, 3, 4), i64(s(3), 0, 1, 1)},
 			want: ins{f32(s(2, 0)), f32(s(2, 1), 1, 3), f32(s(2, 1), 2, 4)}},
 	})
 	runErrors(t, []errCase{
 		{name: "uneven before 18", op: "Split", ver: 13, in: ins{x}, want: "equal parts", outs: 2},
-		{name: "num_outputs", op: "Split", ver: 18, attrs: attrs{"num_outputs": integer(1 << 40)}, in: ins{x}, want: "num_outputs"},
+		{name: "num_outputs", op: "Split", ver: 18, attrs: opstest.Attrs("num_outputs", 1<<40), in: ins{x}, want: "num_outputs"},
 		{name: "sum", op: "Split", ver: 13, in: ins{x, i64(s(1), 6)}, want: "does not add up"},
 	})
 }
@@ -79,11 +80,11 @@ func TestGather(t *testing.T) {
 	runCases(t, []opCase{
 		{name: "gather axis 0", op: "Gather", ver: 13, in: ins{data, i64(s(2, 2), 0, 1, 1, 2)},
 			want: ins{f32(s(2, 2, 2), 1, 1.2, 2.3, 3.4, 2.3, 3.4, 4.5, 5.7)}},
-		{name: "gather axis 1", op: "Gather", ver: 13, attrs: attrs{"axis": integer(1)}, in: ins{data3, i64(s(1, 2), 0, 2)},
+		{name: "gather axis 1", op: "Gather", ver: 13, attrs: opstest.Attrs("axis", 1), in: ins{data3, i64(s(1, 2), 0, 2)},
 			want: ins{f32(s(3, 1, 2), 1, 1.9, 2.3, 3.9, 4.5, 5.9)}},
-		{name: "gather negative int32 strings", op: "Gather", ver: 13, in: ins{strs(s(3), "a", "b", "c"), i32(nil, -1)},
-			want: ins{strs(nil, "c")}},
-		{name: "gather elements", op: "GatherElements", ver: 13, attrs: attrs{"axis": integer(1)},
+		{name: "gather negative int32 strings", op: "Gather", ver: 13, in: ins{opstest.Strs(s(3), "a", "b", "c"), i32(nil, -1)},
+			want: ins{opstest.Strs(nil, "c")}},
+		{name: "gather elements", op: "GatherElements", ver: 13, attrs: opstest.Attrs("axis", 1),
 			in:   ins{f32(s(2, 2), 1, 2, 3, 4), i64(s(2, 2), 0, 0, 1, 0)},
 			want: ins{f32(s(2, 2), 1, 1, 4, 3)}},
 		{name: "gather elements negative smaller", op: "GatherElements", ver: 13,
@@ -96,7 +97,7 @@ func TestGather(t *testing.T) {
 		{name: "gathernd example 4", op: "GatherND", ver: 13,
 			in:   ins{i32(s(2, 2, 2), 0, 1, 2, 3, 4, 5, 6, 7), i64(s(2, 1, 2), 0, 1, 1, 0)},
 			want: ins{i32(s(2, 1, 2), 2, 3, 4, 5)}},
-		{name: "gathernd batch dims", op: "GatherND", ver: 13, attrs: attrs{"batch_dims": integer(1)},
+		{name: "gathernd batch dims", op: "GatherND", ver: 13, attrs: opstest.Attrs("batch_dims", 1),
 			in:   ins{i32(s(2, 2, 2), 0, 1, 2, 3, 4, 5, 6, 7), i64(s(2, 1), 1, 0)},
 			want: ins{i32(s(2, 2), 2, 3, 4, 5)}},
 		{name: "gathernd negative", op: "GatherND", ver: 13, in: ins{i32(s(2, 2), 0, 1, 2, 3), i64(s(1, 2), -1, -2)},
@@ -119,18 +120,18 @@ func TestScatter(t *testing.T) {
 	row := f32(s(1, 5), 1, 2, 3, 4, 5)
 	dup := i64(s(1, 2), 1, 1)
 	pair := f32(s(1, 2), 1.5, 2.5)
-	red := func(r string) attrs { return attrs{"axis": integer(1), "reduction": str(r)} }
+	red := func(r string) map[string]*ir.Attr { return opstest.Attrs("axis", 1, "reduction", r) }
 	runCases(t, []opCase{
 		{name: "scatternd example 1", op: "ScatterND", ver: 11, in: ins{eight, idx, upd},
 			want: ins{f32(s(8), 1, 11, 3, 10, 9, 6, 7, 12)}},
-		{name: "scatternd add", op: "ScatterND", ver: 16, attrs: attrs{"reduction": str("add")}, in: ins{eight, idx, upd},
+		{name: "scatternd add", op: "ScatterND", ver: 16, attrs: opstest.Attrs("reduction", "add"), in: ins{eight, idx, upd},
 			want: ins{f32(s(8), 1, 13, 3, 14, 14, 6, 7, 20)}},
-		{name: "scatternd mul", op: "ScatterND", ver: 16, attrs: attrs{"reduction": str("mul")}, in: ins{eight, idx, upd},
+		{name: "scatternd mul", op: "ScatterND", ver: 16, attrs: opstest.Attrs("reduction", "mul"), in: ins{eight, idx, upd},
 			want: ins{f32(s(8), 1, 22, 3, 40, 45, 6, 7, 96)}},
 		{name: "scatternd slices strings", op: "ScatterND", ver: 13,
-			in:   ins{strs(s(2, 2), "a", "b", "c", "d"), i64(s(1, 1), -1), strs(s(1, 2), "x", "y")},
-			want: ins{strs(s(2, 2), "a", "b", "x", "y")}},
-		{name: "scatter elements", op: "ScatterElements", ver: 13, attrs: attrs{"axis": integer(1)},
+			in:   ins{opstest.Strs(s(2, 2), "a", "b", "c", "d"), i64(s(1, 1), -1), opstest.Strs(s(1, 2), "x", "y")},
+			want: ins{opstest.Strs(s(2, 2), "a", "b", "x", "y")}},
+		{name: "scatter elements", op: "ScatterElements", ver: 13, attrs: opstest.Attrs("axis", 1),
 			in: ins{row, i64(s(1, 2), 1, 3), f32(s(1, 2), 1.1, 2.1)}, want: ins{f32(s(1, 5), 1, 1.1, 3, 2.1, 5)}},
 		{name: "scatter elements axis 0", op: "ScatterElements", ver: 13,
 			in:   ins{f32(s(3, 3)), i32(s(2, 3), 1, 0, 2, 0, 2, -2), f32(s(2, 3), 1, 1.1, 1.2, 2, 2.1, 2.2)},
@@ -143,25 +144,25 @@ func TestScatter(t *testing.T) {
 			want: ins{f32(s(1, 5), 1, 2.5, 3, 4, 5)}},
 		{name: "scatter elements min", op: "ScatterElements", ver: 18, attrs: red("min"), in: ins{row, dup, pair},
 			want: ins{f32(s(1, 5), 1, 1.5, 3, 4, 5)}},
-		{name: "scatter elements int8 add wraps", op: "ScatterElements", ver: 18, attrs: attrs{"reduction": str("add")},
-			in:   ins{tensor(ir.Int8, s(2), 100, 1), i64(s(1), 0), tensor(ir.Int8, s(1), 100)},
-			want: ins{tensor(ir.Int8, s(2), -56, 1)}},
-		{name: "scatter elements uint64 max", op: "ScatterElements", ver: 18, attrs: attrs{"reduction": str("max")},
+		{name: "scatter elements int8 add wraps", op: "ScatterElements", ver: 18, attrs: opstest.Attrs("reduction", "add"),
+			in:   ins{opstest.Tensor(ir.Int8, s(2), 100, 1), i64(s(1), 0), opstest.Tensor(ir.Int8, s(1), 100)},
+			want: ins{opstest.Tensor(ir.Int8, s(2), -56, 1)}},
+		{name: "scatter elements uint64 max", op: "ScatterElements", ver: 18, attrs: opstest.Attrs("reduction", "max"),
 			in:   ins{u64(1, 1), i64(s(1), 1), u64(1 << 63)},
 			want: ins{u64(1, 1<<63)}},
 		{name: "scatter elements bool", op: "ScatterElements", ver: 13,
-			in: ins{bools(s(2), false, false), i64(s(1), 1), bools(s(1), true)}, want: ins{bools(s(2), false, true)}},
-		{name: "scatter-9", op: "Scatter", ver: 9, attrs: attrs{"axis": integer(1)},
+			in: ins{opstest.Bools(s(2), false, false), i64(s(1), 1), opstest.Bools(s(1), true)}, want: ins{opstest.Bools(s(2), false, true)}},
+		{name: "scatter-9", op: "Scatter", ver: 9, attrs: opstest.Attrs("axis", 1),
 			in: ins{row, i64(s(1, 2), 1, 3), f32(s(1, 2), 1.1, 2.1)}, want: ins{f32(s(1, 5), 1, 1.1, 3, 2.1, 5)}},
 	})
 	runErrors(t, []errCase{
 		{name: "scatternd range", op: "ScatterND", ver: 13, in: ins{eight, i64(s(1, 1), 8), f32(s(1), 0)}, want: "out of range"},
 		{name: "scatternd updates shape", op: "ScatterND", ver: 13, in: ins{eight, idx, f32(s(3), 1, 2, 3)}, want: "updates of shape"},
 		{name: "scatter elements range", op: "ScatterElements", ver: 13, in: ins{row, i64(s(1, 1), 1), f32(s(1, 1), 0)}, want: "out of range"},
-		{name: "scatter reduction", op: "ScatterElements", ver: 18, attrs: attrs{"reduction": str("sub")},
+		{name: "scatter reduction", op: "ScatterElements", ver: 18, attrs: opstest.Attrs("reduction", "sub"),
 			in: ins{row, i64(s(1, 1), 0), f32(s(1, 1), 0)}, want: "unknown reduction"},
-		{name: "scatter strings add", op: "ScatterElements", ver: 18, attrs: attrs{"reduction": str("add")},
-			in: ins{strs(s(1), "a"), i64(s(1), 0), strs(s(1), "b")}, want: "reduction add on dtype string"},
+		{name: "scatter strings add", op: "ScatterElements", ver: 18, attrs: opstest.Attrs("reduction", "add"),
+			in: ins{opstest.Strs(s(1), "a"), i64(s(1), 0), opstest.Strs(s(1), "b")}, want: "reduction add on dtype string"},
 		{name: "scatter dtypes", op: "ScatterElements", ver: 13, in: ins{row, i64(s(1, 1), 0), i64(s(1, 1), 0)}, want: "dtype"},
 	})
 }

@@ -42,13 +42,12 @@ func Node(op string, version int64, attrs map[string]*ir.Attr, nOut int, inputs 
 // TryOp runs the node Node(op, version, attrs, nOut, inputs...) through the
 // reference interpreter and returns its outputs (at most nOut).
 func TryOp(op string, version int64, attrs map[string]*ir.Attr, nOut int, inputs ...*ir.Tensor) ([]*ir.Tensor, error) {
-	return TryWith(reference, op, version, attrs, nOut, inputs...)
+	return reference.RunNode(Node(op, version, attrs, nOut, inputs...), inputs)
 }
 
-// TryWith is TryOp through the interpreter it (one over a chosen set of
-// kernels, say).
-func TryWith(it *exec.Interpreter, op string, version int64, attrs map[string]*ir.Attr, nOut int, inputs ...*ir.Tensor) ([]*ir.Tensor, error) {
-	return it.RunNode(Node(op, version, attrs, nOut, inputs...), inputs)
+// TryWith is TryOp through an interpreter over the kernels r only.
+func TryWith(r kernel.Registry, op string, version int64, attrs map[string]*ir.Attr, nOut int, inputs ...*ir.Tensor) ([]*ir.Tensor, error) {
+	return exec.NewInterpreterWith(r).RunNode(Node(op, version, attrs, nOut, inputs...), inputs)
 }
 
 // RunOp is TryOp failing the test on error.
@@ -89,12 +88,11 @@ func CheckErr(t testing.TB, what string, err error, want string) {
 // or an error.
 func NoPanics(t *testing.T, r kernel.Registry, versions []int64, attrSets []map[string]*ir.Attr, inputs [][]*ir.Tensor, nOut int) {
 	t.Helper()
-	it := exec.NewInterpreterWith(r)
 	for key := range r {
 		for _, version := range versions {
 			for _, a := range attrSets {
 				for _, in := range inputs {
-					_, err := TryWith(it, key, version, a, nOut, in...)
+					_, err := TryWith(r, key, version, a, nOut, in...)
 					if err != nil && strings.Contains(err.Error(), "kernel failed") {
 						t.Errorf("%s-%d %v on %v: %v", key, version, a, in, err)
 					}
