@@ -124,3 +124,13 @@ var linearFusion = fusion{name: "Linear", anchor: "Add", match: func(m *matcher,
 	}
 	return fusedNode("Linear", add, nil, mm.Inputs[0], w, b)
 }}
+
+// nativeGeluFusion turns ONNX Gelu (opset 20) into tfc's Gelu, which the
+// CPU plan has a kernel for, keeping its approximate attribute.
+var nativeGeluFusion = fusion{name: "Gelu", anchor: "Gelu", match: func(m *matcher, n *ir.Node) *ir.Node {
+	approx := n.AttrString("approximate", "none")
+	if approx != "none" && approx != "tanh" {
+		return m.fail("unknown approximate=%q", approx)
+	}
+	return fusedNode("Gelu", n, map[string]*ir.Attr{"approximate": {Kind: ir.AttrString, String: approx}}, n.Inputs[0])
+}}

@@ -149,3 +149,17 @@ func readsSqrt(n *ir.Node) bool {
 	}
 	return false
 }
+
+// nativeRMSNormFusion turns ONNX RMSNormalization (opset 23) over the last
+// axis, with a scale of that axis's size, into tfc's RMSNorm.
+var nativeRMSNormFusion = fusion{name: "RMSNorm", anchor: "RMSNormalization", match: func(m *matcher, n *ir.Node) *ir.Node {
+	x, scale := n.Inputs[0], n.Input(1)
+	r := x.Shape.Rank()
+	if axis := n.AttrInt("axis", -1); axis != -1 && (r < 0 || axis != int64(r-1)) {
+		return m.fail("axis %d is not the last axis", axis)
+	}
+	if r < 1 || scale == nil || scale.Shape.Rank() != 1 || !sameKnownDim(x.Shape.Dims[r-1], scale.Shape.Dims[0]) {
+		return m.fail("the scale is not a vector of the last axis's size")
+	}
+	return fusedNode("RMSNorm", n, map[string]*ir.Attr{"epsilon": floatAttr(float64(n.AttrFloat("epsilon", 1e-5)))}, x, scale)
+}}

@@ -51,7 +51,9 @@ var Pipeline = []Pass{
 	{"fuse layernorm", Extended, runFusion(layerNormFusion)},
 	{"fuse native layernorm", Extended, runFusion(nativeLayerNormFusion)},
 	{"fuse rmsnorm", Extended, runFusion(rmsNormFusion)},
+	{"fuse native rmsnorm", Extended, runFusion(nativeRMSNormFusion)},
 	{"fuse gelu", Extended, runFusion(geluFusion)},
+	{"fuse native gelu", Extended, runFusion(nativeGeluFusion)},
 	{"fuse bias gelu", Extended, runFusion(biasGeluFusion)},
 	{"fuse rotary", Extended, runFusion(rotaryFusion)},
 	{"fuse attention", Extended, runFusion(attentionFusion)},
@@ -62,7 +64,8 @@ var Pipeline = []Pass{
 }
 
 // fusions lists the patterns ExplainFusions checks.
-var fusions = []fusion{softmaxFusion, logSoftmaxFusion, layerNormFusion, nativeLayerNormFusion, rmsNormFusion, geluFusion, biasGeluFusion,
+var fusions = []fusion{softmaxFusion, logSoftmaxFusion, layerNormFusion, nativeLayerNormFusion, rmsNormFusion,
+	nativeRMSNormFusion, geluFusion, nativeGeluFusion, biasGeluFusion,
 	rotaryFusion, attentionFusion, linearFusion, gemmLinearFusion, skipLayerNormFusion}
 
 // Options control Optimize.
