@@ -301,6 +301,23 @@ func (j *job) unit(s *scratch, bi, i0, mb, j0, nb int) {
 		for jr := 0; jr < nb; jr += nr {
 			w := min(nr, nb-jr)
 			bp := &bblk[jr*kb]
+			if j.kern.fn2 != nil && jr+2*nr <= nb {
+				// Two full panels at once; rows past the last full
+				// micro-panel go one panel at a time below.
+				ir := 0
+				for ; ir+mr <= mb; ir += mr {
+					ci := (i0+ir)*j.ldc + j0 + jr
+					j.kern.fn2(kb, &s.a[ir*kb], bp, &c[ci], j.ldc, acc)
+					if last && j.hasEp {
+						j.ep.apply(c, res, j.ldc, i0+ir, mr, j0+jr, 2*nr)
+					}
+				}
+				for _, jr := range [2]int{jr, jr + nr} {
+					j.edgeRows(s, c, res, bblk, i0, ir, mb, j0, jr, nr, kb, acc, last)
+				}
+				jr += nr
+				continue
+			}
 			for ir := 0; ir < mb; ir += mr {
 				h := min(mr, mb-ir)
 				ap := &s.a[ir*kb]
@@ -315,6 +332,21 @@ func (j *job) unit(s *scratch, bi, i0, mb, j0, nb int) {
 					j.ep.apply(c, res, j.ldc, i0+ir, h, j0+jr, w)
 				}
 			}
+		}
+	}
+}
+
+// edgeRows computes rows [ir, mb) of the unit's block for the panel at
+// column jr (w wide) through the edge tile, one micro-panel at a time.
+func (j *job) edgeRows(s *scratch, c, res, bblk []float32, i0, ir, mb, j0, jr, w, kb, acc int, last bool) {
+	mr := j.kern.mr
+	for ; ir < mb; ir += mr {
+		h := min(mr, mb-ir)
+		ci := (i0+ir)*j.ldc + j0 + jr
+		j.kern.fn(kb, &s.a[ir*kb], &bblk[jr*kb], &s.tile[0], nr, 0)
+		merge(c[ci:], j.ldc, s.tile, h, w, acc)
+		if last && j.hasEp {
+			j.ep.apply(c, res, j.ldc, i0+ir, h, j0+jr, w)
 		}
 	}
 }
@@ -352,14 +384,16 @@ func merge(c []float32, ldc int, t []float32, h, w, acc int) {
 // apply runs the epilogue on the rows×cols block of c at (i0, j0); res,
 // if not nil, is laid out like c.
 func (e *Epilogue) apply(c, res []float32, ldc, i0, rows, j0, cols int) {
-	if e.GELU && vecMath && cols == nr {
-		// Bias and GELU in one AVX-512 pass over the tile.
-		x := c[i0*ldc+j0 : (i0+rows-1)*ldc+j0+nr]
-		var bias *float32
-		if e.Bias != nil {
-			bias = &e.Bias[j0 : j0+nr][0]
+	if e.GELU && vecMath && cols%nr == 0 {
+		// Bias and GELU in one AVX-512 pass, 16 columns at a time.
+		for jc := j0; jc < j0+cols; jc += nr {
+			x := c[i0*ldc+jc : (i0+rows-1)*ldc+jc+nr]
+			var bias *float32
+			if e.Bias != nil {
+				bias = &e.Bias[jc : jc+nr][0]
+			}
+			geluAVX512(&x[0], &x[0], ldc, rows, bias, 0, 0)
 		}
-		geluAVX512(&x[0], &x[0], ldc, rows, bias, 0, 0)
 	} else {
 		e.biasGELU(c, ldc, i0, rows, j0, cols)
 	}

@@ -137,10 +137,13 @@ func withKernels(t *testing.T, f func(t *testing.T)) {
 	}
 	// Portable kernels with the tile heights of the assembly kernels cover
 	// their packing and edge paths on any CPU.
-	for _, mr := range []int{6, 16} {
+	for _, mr := range []int{6, 8, 16} {
 		activeKernel, fastPack = newGoKernel(mr), savedPack
 		t.Run(activeKernel.name, f)
 	}
+	// The two-panel path of the AVX-512 kernel, as pairs of Go kernels.
+	activeKernel, fastPack = withPairs(newGoKernel(8)), savedPack
+	t.Run(activeKernel.name, f)
 }
 
 var shapes = [][3]int{ // m, n, k

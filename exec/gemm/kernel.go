@@ -11,10 +11,13 @@ const maxMR = 16
 // kernel is a micro-kernel: fn multiplies an mr×k packed A micro-panel
 // (mr values per step of k) by a k×16 packed B panel and stores (acc == 0)
 // or adds (acc != 0) the mr×16 product into c, whose rows are ldc apart.
+// fn2, if not nil, does the same for an mr×32 tile: b is two adjacent
+// panels, the second k·16 floats after the first.
 type kernel struct {
 	name string
 	mr   int
 	fn   func(k int, a, b, c *float32, ldc, acc int)
+	fn2  func(k int, a, b, c *float32, ldc, acc int)
 }
 
 // goKernel is the portable micro-kernel.
@@ -44,4 +47,17 @@ func newGoKernel(mr int) *kernel {
 		merge(unsafe.Slice(c, (mr-1)*ldc+nr), ldc, t[:], mr, nr, acc)
 	}
 	return &kernel{name: fmt.Sprintf("go%d", mr), mr: mr, fn: fn}
+}
+
+// withPairs returns k with an fn2 made of two calls of fn, so that tests
+// cover the two-panel path of the assembly kernels on any CPU.
+func withPairs(k *kernel) *kernel {
+	fn := k.fn
+	pk := *k
+	pk.name += "x2"
+	pk.fn2 = func(kb int, a, b, c *float32, ldc, acc int) {
+		fn(kb, a, b, c, ldc, acc)
+		fn(kb, a, &unsafe.Slice(b, 2*kb*nr)[kb*nr], &unsafe.Slice(c, nr+1)[nr], ldc, acc)
+	}
+	return &pk
 }

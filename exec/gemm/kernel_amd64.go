@@ -9,9 +9,10 @@ import (
 // avx2Kernel is the 6×16 AVX2+FMA kernel: 12 ymm accumulators.
 var avx2Kernel = &kernel{name: "avx2", mr: 6, fn: kernAVX2}
 
-// avx512Kernel is the 16×16 AVX-512 kernel: 16 zmm accumulators, A
-// broadcast from memory by the FMAs.
-var avx512Kernel = &kernel{name: "avx512", mr: 16, fn: kernAVX512}
+// avx512Kernel is the AVX-512 kernel (kernel_avx512_amd64.s, written by
+// gen_kernels.go): 8×32 tiles over two B panels with 16 zmm accumulators,
+// and 8×16 for a last odd panel.
+var avx512Kernel = &kernel{name: "avx512", mr: 8, fn: kernAVX512x1, fn2: kernAVX512x2}
 
 var (
 	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
@@ -45,8 +46,13 @@ func kernels() []*kernel {
 //go:noescape
 func kernAVX2(k int, a, b, c *float32, ldc, acc int)
 
+//go:generate go run gen_kernels.go
+
 //go:noescape
-func kernAVX512(k int, a, b, c *float32, ldc, acc int)
+func kernAVX512x1(k int, a, b, c *float32, ldc, acc int)
+
+//go:noescape
+func kernAVX512x2(k int, a, b, c *float32, ldc, acc int)
 
 // peakFMA runs n iterations of 12 independent 8-wide FMAs (192 flops each).
 //
