@@ -139,12 +139,26 @@ func (m *Model) Plan() *codegen.Plan { return m.exe.Plan() }
 // most recently (nil before any run): arena, naive sum and lower bound.
 func (m *Model) MemoryStats() *codegen.MemPlan { return m.exe.Stats() }
 
-// Load reads a .tfc artifact, or compiles an .onnx file in memory.
+// Load loads a .tfc artifact, or compiles an .onnx file in memory.
+//
+// An artifact is mapped into memory read-only (codegen.MapFile; read
+// where the system cannot map files) and its weights, pre-packed for the
+// GEMM kernels, are used in place: loading copies no weight, and pages are
+// read from disk as they are first touched. The whole file is still read
+// once to check its checksum, so a truncated or tampered file is an
+// error. Weights stored as packed panels alone keep no row-major copy, so
+// the constants of the model's Plan may lack data (see codegen.ReadPacked).
+// The mapping is released when the model and all its sessions are
+// unreachable (a garbage-collection cleanup; there is nothing to close).
+// Output tensors that are constants of the model alias the mapping: clone
+// them to keep them longer. Do not truncate or rewrite a loaded model's
+// file in place (replace it by renaming a new file over it): on Linux the
+// next access to a vanished page is a SIGBUS fault, not an error.
 func Load(path string) (*Model, error) {
 	if strings.EqualFold(strings.TrimPrefix(pathExt(path), "."), "onnx") {
 		return Compile(path, CompileOptions{})
 	}
-	p, err := codegen.ReadFile(path)
+	p, err := codegen.MapFile(path)
 	if err != nil {
 		return nil, err
 	}

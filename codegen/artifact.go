@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"sort"
 	"unsafe"
 
@@ -20,7 +21,7 @@ const Magic = "TFCMODEL"
 
 // FormatVersion is the version of the .tfc format this package writes
 // and the only one it reads.
-const FormatVersion = 1
+const FormatVersion = 2
 
 // headerSize is the size of the fixed header (see FORMAT.md).
 const headerSize = 64
@@ -30,8 +31,19 @@ func Write(w io.Writer, p *Plan) error {
 	if !littleEndian() {
 		return errors.New("tfc artifact: writing needs a little-endian machine")
 	}
-	e := &encoder{ids: map[*ir.Value]int{}}
+	e := &encoder{ids: map[*ir.Value]int{}, only: map[*ir.Value]bool{}}
 	e.collect(p.Graph)
+	for _, w := range p.Packed {
+		if _, ok := e.ids[w.Value]; !ok {
+			return fmt.Errorf("tfc artifact: packed weight %q is not a value of the graph", w.Value.Name)
+		}
+		if err := checkPacked(w); err != nil {
+			return err
+		}
+		if w.Only {
+			e.only[w.Value] = true
+		}
+	}
 	e.values()
 	e.graph(p.Graph, true)
 	e.str(p.Interpreted)
@@ -52,6 +64,7 @@ func Write(w io.Writer, p *Plan) error {
 	} else {
 		e.uint(0)
 	}
+	e.packed(p.Packed)
 	meta := e.buf.Bytes()
 	// Body: meta length, meta, padding, weights.
 	var body bytes.Buffer
@@ -92,7 +105,7 @@ func ReadFile(path string) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if st.Size() > math.MaxInt32*int64(16) {
+	if st.Size() > maxFileSize {
 		return nil, fmt.Errorf("%s: file too large (%d bytes)", path, st.Size())
 	}
 	buf := AlignedBytes(st.Size())
@@ -106,11 +119,77 @@ func ReadFile(path string) (*Plan, error) {
 	return p, nil
 }
 
+// maxFileSize bounds the size of an artifact file.
+const maxFileSize = math.MaxInt32 * int64(16)
+
+// MapFile maps the .tfc artifact at path read-only and decodes it like
+// ReadPacked: the weights and the packed panels are used in place from
+// the mapping, never copied, and pages are read from disk as they are
+// first touched (the checksum check reads the whole file once). The
+// mapping is released by a cleanup when the returned Plan becomes
+// unreachable (runtime.AddCleanup): keep the Plan (or an executor, model
+// or session holding it) alive while anything uses its tensors. Where
+// mapping is not available (another system, or a file that cannot be
+// mapped) the file is read into memory instead.
+//
+// As with every memory-mapped model (onnxruntime's external data too),
+// the file must not be truncated or rewritten in place while the plan is
+// in use: a page that vanished from the file makes the next access to it
+// fault (SIGBUS on Linux), which no error can report. Replace a model file
+// by renaming a new one over it instead.
+func MapFile(path string) (*Plan, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > maxFileSize {
+		return nil, fmt.Errorf("%s: file too large (%d bytes)", path, st.Size())
+	}
+	var data []byte
+	var unmap func()
+	if st.Size() >= headerSize && st.Mode().IsRegular() {
+		data, unmap, _ = mapFile(f, st.Size())
+	}
+	if unmap == nil {
+		data = AlignedBytes(st.Size())
+		if _, err := io.ReadFull(f, data); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	p, err := ReadPacked(data)
+	if err != nil {
+		if unmap != nil {
+			unmap()
+		}
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if unmap != nil {
+		runtime.AddCleanup(p, func(unmap func()) { unmap() }, unmap)
+	}
+	return p, nil
+}
+
 // Read decodes a .tfc artifact held in data. Weights are used in place
 // when data is 64-byte aligned (as ReadFile makes it), copied otherwise;
-// data must not change afterwards. A file that is truncated, tampered
-// with, of another version or not a .tfc file at all is an error.
-func Read(data []byte) (p *Plan, err error) {
+// data must not change afterwards. Every constant of the plan holds its
+// row-major data: a weight stored only as packed panels (PackedWeight.Only)
+// is unpacked into new memory. A file that is truncated, tampered with,
+// of another version or not a .tfc file at all is an error.
+func Read(data []byte) (*Plan, error) { return read(data, false) }
+
+// ReadPacked is Read for executors: a weight stored only as packed panels
+// keeps them alone, used in place, and its ir.Tensor has no data (a nil
+// []float32) until Plan.Unpacked or Plan.Restore gives them back; code
+// other than the executor that reads the graph's constants (the reference
+// interpreter) must go through Plan.Unpacked or call Plan.RestoreAll.
+func ReadPacked(data []byte) (*Plan, error) { return read(data, true) }
+
+func read(data []byte, packed bool) (p *Plan, err error) {
 	if !littleEndian() {
 		return nil, errors.New("tfc artifact: reading needs a little-endian machine")
 	}
@@ -143,7 +222,7 @@ func Read(data []byte) (p *Plan, err error) {
 	if weightsAt > len(data) {
 		return nil, errors.New("tfc artifact: weights section runs past the end")
 	}
-	d := &decoder{b: body[8 : 8+metaLen], weights: data[weightsAt:], inPlace: uintptr(unsafe.Pointer(unsafe.SliceData(data)))%Alignment == 0}
+	d := &decoder{b: body[8 : 8+metaLen], weights: data[weightsAt:], inPlace: uintptr(unsafe.Pointer(unsafe.SliceData(data)))%Alignment == 0, packed: packed}
 	defer func() {
 		if r := recover(); r != nil { // a decoder bug must not crash the caller
 			p, err = nil, fmt.Errorf("tfc artifact: %v", r)
@@ -163,6 +242,7 @@ type encoder struct {
 	weights bytes.Buffer
 	ids     map[*ir.Value]int
 	order   []*ir.Value
+	only    map[*ir.Value]bool // weights stored as packed panels alone
 }
 
 func (e *encoder) uint(v uint64) { e.buf.Write(binary.AppendUvarint(nil, v)) }
@@ -230,7 +310,7 @@ func (e *encoder) values() {
 			continue
 		}
 		e.uint(1)
-		e.weight(v.Const)
+		e.weight(v.Const, e.only[v])
 	}
 }
 
@@ -250,19 +330,74 @@ func (e *encoder) valueType(v *ir.Value) {
 	}
 }
 
-// weight places t's data, 64-byte aligned, in the weights section.
-func (e *encoder) weight(t *ir.Tensor) {
+// Storage kinds of a constant (see FORMAT.md).
+const (
+	storeRaw        = 0 // raw elements in the weights section
+	storeStrings    = 1 // strings inline in the metadata
+	storePackedOnly = 2 // only the packed panels (the packed-weights table)
+)
+
+// weight places t's data, 64-byte aligned, in the weights section, or
+// writes nothing but its type when only its packed panels are stored.
+func (e *encoder) weight(t *ir.Tensor, packedOnly bool) {
 	e.int(int64(t.DType))
 	e.shape(t.Shape)
-	if t.DType == ir.String {
-		e.uint(1)
+	switch {
+	case t.DType == ir.String:
+		e.uint(storeStrings)
 		e.strings(t.Data.([]string))
 		return
+	case packedOnly:
+		e.uint(storePackedOnly)
+		return
 	}
-	e.uint(0)
+	e.uint(storeRaw)
+	e.uint(e.place(Raw(t.Data)))
+}
+
+// place appends b to the weights section at a 64-byte-aligned offset and
+// returns that offset.
+func (e *encoder) place(b []byte) uint64 {
 	pad(&e.weights, 0)
-	e.uint(uint64(e.weights.Len()))
-	e.weights.Write(Raw(t.Data))
+	off := uint64(e.weights.Len())
+	e.weights.Write(b)
+	return off
+}
+
+// packed writes the packed-weights table; the panels go to the weights.
+func (e *encoder) packed(ws []*PackedWeight) {
+	e.uint(uint64(len(ws)))
+	for _, w := range ws {
+		e.ref(w.Value)
+		e.uint(b2u(w.Trans))
+		e.str(w.Layout.Name)
+		e.uint(uint64(w.Layout.Version))
+		e.uint(uint64(w.Layout.KC))
+		e.uint(uint64(w.Layout.NR))
+		e.uint(e.place(bytesOf(w.Panels)))
+	}
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// checkPacked checks that a packed weight can be written.
+func checkPacked(w *PackedWeight) error {
+	t := w.Value.Const
+	switch {
+	case t == nil || t.DType != ir.Float32 || len(t.Shape) != 2:
+		return fmt.Errorf("tfc artifact: packed weight %q is not a float32 matrix constant", w.Value.Name)
+	case !w.Layout.Valid():
+		return fmt.Errorf("tfc artifact: packed weight %q: bad layout %v", w.Value.Name, w.Layout)
+	case len(w.Panels) != w.Layout.PanelLen(w.K(), w.N()):
+		return fmt.Errorf("tfc artifact: packed weight %q: %d float32 of panels, %dx%d in %v needs %d",
+			w.Value.Name, len(w.Panels), w.K(), w.N(), w.Layout, w.Layout.PanelLen(w.K(), w.N()))
+	}
+	return nil
 }
 
 // tensor writes a small tensor (an attribute) inline.

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/tfc-project/tfc/ir"
 )
@@ -21,6 +22,9 @@ type decoder struct {
 	inPlace bool
 	vals    []*ir.Value
 	depth   int
+	// packed leaves packed-only weights without row-major data (ReadPacked).
+	packed bool
+	only   []*ir.Value // packed-only weights, in value order
 }
 
 func (d *decoder) fail(format string, args ...any) {
@@ -177,26 +181,86 @@ func (d *decoder) tensor() *ir.Tensor {
 	return &ir.Tensor{DType: dt, Shape: shape, Data: d.data(dt, n, d.bytes(d.count()), false)}
 }
 
-// weight reads a constant whose data lie in the weights section.
-func (d *decoder) weight() *ir.Tensor {
+// weight reads a constant whose data lie in the weights section, or in
+// the packed-weights table when only reports so (its Data is then nil).
+func (d *decoder) weight() (t *ir.Tensor, only bool) {
 	dt, shape, n := d.tensorHead()
-	if d.uint() == 1 {
+	switch d.uint() {
+	case storeRaw:
+	case storeStrings:
 		ss := d.strings()
 		if d.err == nil && len(ss) != n {
 			d.fail("%d strings for %d elements", len(ss), n)
 		}
-		return &ir.Tensor{DType: dt, Shape: shape, Data: ss}
+		return &ir.Tensor{DType: dt, Shape: shape, Data: ss}, false
+	case storePackedOnly:
+		if d.err == nil && (dt != ir.Float32 || len(shape) != 2 || n == 0) {
+			d.fail("packed-only weight of type %v%v, want a non-empty float32 matrix", dt, shape)
+		}
+		return &ir.Tensor{DType: dt, Shape: shape, Data: []float32(nil)}, true
+	default:
+		d.fail("bad storage kind")
+		return nil, false
 	}
 	off := d.uint()
 	size := uint64(n) * uint64(ElemSize(dt))
+	b := d.section(off, size)
+	if d.err != nil {
+		return nil, false
+	}
+	return &ir.Tensor{DType: dt, Shape: shape, Data: d.data(dt, n, b, d.inPlace)}, false
+}
+
+// section returns size bytes at the aligned offset off of the weights
+// section.
+func (d *decoder) section(off, size uint64) []byte {
 	if d.err == nil && (off%Alignment != 0 || off > uint64(len(d.weights)) || size > uint64(len(d.weights))-off) {
 		d.fail("weight at %d (%d bytes) outside the %d-byte weights section", off, size, len(d.weights))
-		return nil
 	}
 	if d.err != nil {
 		return nil
 	}
-	return &ir.Tensor{DType: dt, Shape: shape, Data: d.data(dt, n, d.weights[off:off+size], d.inPlace)}
+	return d.weights[off : off+size]
+}
+
+// packedTable reads the packed-weights table into p.
+func (d *decoder) packedTable(p *Plan) {
+	for i, n := 0, d.count(); i < n && d.err == nil; i++ {
+		v := d.ref()
+		trans := d.uint()
+		l := PackLayout{Name: d.str()}
+		l.Version, l.KC, l.NR = int(min(d.uint(), math.MaxInt32)), int(min(d.uint(), math.MaxInt32)), int(min(d.uint(), math.MaxInt32))
+		off := d.uint()
+		if d.err != nil {
+			return
+		}
+		switch {
+		case v == nil || p.ValueID(v) < 0 || v.Const == nil || v.Const.DType != ir.Float32 || len(v.Const.Shape) != 2:
+			d.fail("packed weight %d is not a float32 matrix constant of the graph", i)
+		case trans > 1:
+			d.fail("packed weight %q: bad transposition flag", v.Name)
+		case !l.Valid():
+			d.fail("packed weight %q: bad layout %v", v.Name, l)
+		case p.Interpreted != "":
+			d.fail("packed weights in a plan that runs through the interpreter")
+		}
+		if d.err != nil {
+			return
+		}
+		w := &PackedWeight{Value: v, Trans: trans == 1, Layout: l, Only: slices.Contains(d.only, v)}
+		size := uint64(l.PanelLen(w.K(), w.N())) * 4 // k, n <= ir.MaxElements: no overflow
+		b := d.section(off, size)
+		if d.err != nil {
+			return
+		}
+		w.Panels = d.data(ir.Float32, int(size/4), b, d.inPlace).([]float32)
+		p.AddPacked(w)
+	}
+	for _, v := range d.only {
+		if _, ok := p.packedOf[v.Const]; !ok && d.err == nil {
+			d.fail("packed-only weight %q has no packed panels", v.Name)
+		}
+	}
 }
 
 func (d *decoder) valueType() *ir.Value {
@@ -293,7 +357,10 @@ func (d *decoder) plan() (*Plan, error) {
 	for i, n := 0, d.count(); i < n && d.err == nil; i++ {
 		v := d.valueType()
 		if d.uint() == 1 {
-			v.Const = d.weight()
+			var only bool
+			if v.Const, only = d.weight(); only {
+				d.only = append(d.only, v)
+			}
 		}
 		d.vals = append(d.vals, v)
 	}
@@ -329,13 +396,30 @@ func (d *decoder) plan() (*Plan, error) {
 		}
 		p.Memory = m
 	}
+	d.packedTable(p)
 	if d.err == nil && d.off != len(d.b) {
 		d.fail("%d unread bytes", len(d.b)-d.off)
 	}
 	if d.err != nil {
 		return nil, d.err
 	}
-	if err := ir.Verify(g); err != nil {
+	// Verify sees every weight with data: the packed-only ones as a view
+	// of their panels (long enough) while they stay packed.
+	for _, v := range d.only {
+		w := p.packedOf[v.Const]
+		if d.packed {
+			v.Const.Data = w.Panels[:w.K()*w.N()]
+		} else {
+			v.Const.Data = w.unpack()
+		}
+	}
+	err := ir.Verify(g)
+	if d.packed {
+		for _, v := range d.only {
+			v.Const.Data = []float32(nil)
+		}
+	}
+	if err != nil {
 		return nil, fmt.Errorf("tfc artifact: %w", err)
 	}
 	return p, nil

@@ -33,6 +33,10 @@ type Plan struct {
 	// compiled for fixed input shapes); nil otherwise, and the executor plans
 	// each new input-shape signature when it first sees it.
 	Memory *MemPlan
+	// Packed lists the constant GEMM operands packed at compile time for
+	// the target's kernels (see PackedWeight), in schedule order.
+	Packed   []*PackedWeight
+	packedOf map[*ir.Tensor]*PackedWeight // first entry per weight
 }
 
 // Step is one kernel call of the schedule.
@@ -80,6 +84,11 @@ func Lower(g *ir.Graph, opts Options) (*Plan, error) {
 		p.Steps = append(p.Steps, Step{Node: n, Kernel: k})
 	}
 	p.index()
+	if pk, ok := opts.Target.(Prepacker); ok && p.Interpreted == "" {
+		if err := pk.Prepack(p); err != nil {
+			return nil, fmt.Errorf("lower %q: packing weights: %w", g.Name, err)
+		}
+	}
 	if p.Interpreted == "" && len(opts.Shapes) > 0 {
 		shapes, ok := StaticShapes(g)
 		if !ok {

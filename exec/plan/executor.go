@@ -56,6 +56,7 @@ func New(p *codegen.Plan) (*Executor, error) {
 	if err := e.interp.Check(p.Graph); err != nil {
 		return nil, err
 	}
+	e.packs.init(p)
 	for _, v := range p.Graph.Inputs {
 		e.inIDs = append(e.inIDs, p.ValueID(v))
 	}
@@ -147,7 +148,13 @@ func (r *Runner) publish(slots []*ir.Tensor) map[string]*ir.Tensor {
 
 // interpret runs the whole graph through the reference interpreter.
 func (r *Runner) interpret(inputs map[string]*ir.Tensor) (map[string]*ir.Tensor, error) {
-	outs, err := r.e.interp.Run(r.e.p.Graph, inputs)
+	run := r.e.interp.Run
+	if r.e.p.HasMissing() {
+		run = func(_ *ir.Graph, in map[string]*ir.Tensor) (map[string]*ir.Tensor, error) {
+			return r.e.interpretUnpacked(in)
+		}
+	}
+	outs, err := run(r.e.p.Graph, inputs)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +236,7 @@ func (e *Executor) record(inputs map[string]*ir.Tensor) (*signature, []*ir.Tenso
 	p := e.p
 	vals := make([]*ir.Tensor, len(p.Values))
 	for id, v := range p.Values {
-		vals[id] = v.Const
+		vals[id] = p.Unpacked(v.Const) // packed-only weights, for the reference kernels
 	}
 	sig := &signature{shapes: make([][]int64, len(p.Values)), params: make([][]*ir.Tensor, len(p.Steps))}
 	for i, v := range p.Graph.Inputs {

@@ -142,7 +142,7 @@ func (pr *program) run(inputs map[string]*ir.Tensor) (err error) {
 
 // fallback runs st's reference kernel and moves its results into place.
 func (pr *program) fallback(st *progStep) error {
-	outs, err := pr.e.interp.RunNode(st.node, st.in)
+	outs, err := pr.e.interp.RunNode(st.node, pr.e.refInputs(st.in))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,169 @@
+package tfc
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/tfc-project/tfc/codegen"
+	"github.com/tfc-project/tfc/exec/plan"
+	"github.com/tfc-project/tfc/golden"
+	"github.com/tfc-project/tfc/ir"
+)
+
+// saved compiles the testmodel in dir and saves it as a .tfc file.
+func saved(t *testing.T, dir string) string {
+	t.Helper()
+	m, err := Compile(filepath.Join(dir, "model.onnx"), CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), filepath.Base(dir)+".tfc")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// runGoldens runs every data set of c twice in a session of m.
+func runGoldens(t *testing.T, c *golden.Case, m *Model) {
+	t.Helper()
+	sess := m.NewSession()
+	defer sess.Close()
+	run := func(g *ir.Graph, in map[string]*ir.Tensor) (map[string]*ir.Tensor, error) { return sess.Run(in) }
+	for round := 0; round < 2; round++ {
+		if f := golden.Failure(golden.RunCase(c, run, golden.ModelDefault)); f != "" {
+			t.Fatalf("round %d: %s", round, f)
+		}
+	}
+}
+
+// TestTestmodelsThroughMappedArtifact saves every testmodel, loads it with
+// Load (mapped, weights used in place) and runs it against the goldens:
+// every GEMM weight comes pre-packed from the artifact, none is packed at
+// run time, and the weights stored as panels alone hold no row-major copy.
+func TestTestmodelsThroughMappedArtifact(t *testing.T) {
+	for _, dir := range testmodelDirs(t) {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
+			t.Parallel()
+			c, err := golden.LoadCase(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			m, err := Load(saved(t, dir))
+			if err != nil {
+				t.Fatal(err)
+			}
+			p := m.Plan()
+			if len(p.Packed) == 0 {
+				t.Fatal("no pre-packed weights")
+			}
+			for _, w := range p.Packed {
+				if w.Only && w.Value.Const.Len() != 0 {
+					t.Errorf("%s is stored as panels alone but holds row-major data", w.Value.Name)
+				}
+			}
+			runGoldens(t, c, m)
+			if s := m.exe.PackStats(); s != (plan.PackStats{Prepacked: len(p.Packed)}) {
+				t.Errorf("pack stats %+v, want all %d weights pre-packed and none packed at run time", s, len(p.Packed))
+			}
+		})
+	}
+}
+
+// TestMappedArtifactLayoutMismatch saves an artifact whose weights are
+// packed in a layout that is not the running kernel's (7-row blocks of
+// 5-column panels): Load unpacks them from the panels and they are packed
+// at run time, with the same results.
+func TestMappedArtifactLayoutMismatch(t *testing.T) {
+	dir := "testmodels/bert_op17"
+	c, err := golden.LoadCase(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Compile(filepath.Join(dir, "model.onnx"), CompileOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := codegen.PackLayout{Name: "test-layout", Version: 1, KC: 7, NR: 5}
+	for _, w := range m.Plan().Packed {
+		w.Panels = codegen.PackPanels(other, w.Trans, w.K(), w.N(), w.Value.Const.Data.([]float32))
+		w.Layout = other
+	}
+	path := filepath.Join(t.TempDir(), "other.tfc")
+	if err := m.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	if m, err = Load(path); err != nil {
+		t.Fatal(err)
+	}
+	n := len(m.Plan().Packed)
+	runGoldens(t, c, m)
+	if s := m.exe.PackStats(); s.Prepacked != 0 || s.Mismatched != n || s.PackedAtRun != n {
+		t.Errorf("pack stats %+v, want all %d mismatched and packed at run time", s, n)
+	}
+}
+
+// TestLoadTimings prints the load time, first-Run and second-Run latency
+// of the .tfc named by TFC_LOAD_TIMING (skipped when unset): go test -run
+// LoadTimings -v . with TFC_LOAD_TIMING=model.tfc. Inputs are ones of the
+// inputs' declared shapes (symbolic dims as 1).
+func TestLoadTimings(t *testing.T) {
+	path := os.Getenv("TFC_LOAD_TIMING")
+	if path == "" {
+		t.Skip("set TFC_LOAD_TIMING=model.tfc")
+	}
+	runtime.GC()
+	t0 := time.Now()
+	m, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := time.Since(t0)
+	heapLoad := heapMiB()
+	in := map[string]*ir.Tensor{}
+	for _, v := range m.Plan().Graph.Inputs {
+		shape := make([]int64, len(v.Shape.Dims))
+		for i, d := range v.Shape.Dims {
+			shape[i] = max(d.Size, 1)
+		}
+		x, err := ir.NewTensor(v.DType, shape)
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch d := x.Data.(type) {
+		case []int64:
+			for i := range d {
+				d[i] = 1
+			}
+		case []float32:
+			for i := range d {
+				d[i] = 1
+			}
+		}
+		in[v.Name] = x
+	}
+	sess := m.NewSession()
+	defer sess.Close()
+	var runs []time.Duration
+	for range 3 {
+		t1 := time.Now()
+		if _, err := sess.Run(in); err != nil {
+			t.Fatal(err)
+		}
+		runs = append(runs, time.Since(t1))
+	}
+	t.Logf("%s: load %v, first Run %v, second %v, third %v; live heap after load %.1f MiB, after the runs %.1f MiB",
+		path, load, runs[0], runs[1], runs[2], heapLoad, heapMiB())
+	runtime.KeepAlive(m)
+}
+
+// heapMiB returns the live heap after a garbage collection, in MiB.
+func heapMiB() float64 {
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	return float64(ms.HeapAlloc) / (1 << 20)
+}
