@@ -8,6 +8,7 @@ import (
 	"github.com/tfc-project/tfc/exec"
 	"github.com/tfc-project/tfc/exec/kernel"
 	"github.com/tfc-project/tfc/exec/ops/control"
+	"github.com/tfc-project/tfc/exec/ops/opstest"
 	"github.com/tfc-project/tfc/ir"
 )
 
@@ -51,18 +52,6 @@ func node(op string, version int64, attrs map[string]*ir.Attr, ins []*ir.Value, 
 	return n
 }
 
-func graphAttr(g *ir.Graph) *ir.Attr { return &ir.Attr{Kind: ir.AttrGraph, Graph: g} }
-func ints(v ...int64) *ir.Attr       { return &ir.Attr{Kind: ir.AttrInts, Ints: v} }
-func integer(v int64) *ir.Attr       { return &ir.Attr{Kind: ir.AttrInt, Int: v} }
-
-func f32(shape []int64, v ...float64) *ir.Tensor {
-	t, err := ir.FromFloat64s(ir.Float32, shape, v)
-	if err != nil {
-		panic(err)
-	}
-	return t
-}
-
 // run runs the one-node graph n whose inputs are the given values.
 func run(n *ir.Node, inputs map[*ir.Value]*ir.Tensor) (map[string]*ir.Tensor, error) {
 	g := &ir.Graph{Name: "main", Nodes: []*ir.Node{n}, Outputs: n.Outputs}
@@ -85,15 +74,15 @@ func expect(t *testing.T, what string, got *ir.Tensor, shape []int64, want ...fl
 func TestIfRunsTheTakenBranch(t *testing.T) {
 	x := val("x", ir.Float32)
 	thenOut, elseOut := val("then_out", ir.Float32), val("else_out", ir.Float32)
-	one := &ir.Value{Name: "one", DType: ir.Float32, Const: f32(nil, 1)}
-	two := &ir.Value{Name: "two", DType: ir.Float32, Const: f32(nil, 2)}
+	one := &ir.Value{Name: "one", DType: ir.Float32, Const: opstest.F32(nil, 1)}
+	two := &ir.Value{Name: "two", DType: ir.Float32, Const: opstest.F32(nil, 2)}
 	// then: x + 1 (x read from the outer graph); else: x + 2.
 	then := &ir.Graph{Name: "then", Nodes: []*ir.Node{node("Add", 7, nil, []*ir.Value{x, one}, thenOut)}, Outputs: []*ir.Value{thenOut}}
 	els := &ir.Graph{Name: "else", Nodes: []*ir.Node{node("Add", 7, nil, []*ir.Value{x, two}, elseOut)}, Outputs: []*ir.Value{elseOut}}
 	cond, y := val("cond", ir.Bool), val("y", ir.Float32)
-	n := node("If", 11, map[string]*ir.Attr{"then_branch": graphAttr(then), "else_branch": graphAttr(els)}, []*ir.Value{cond}, y)
+	n := node("If", 11, opstest.Attrs("then_branch", then, "else_branch", els), []*ir.Value{cond}, y)
 	for c, want := range map[bool]float64{true: 11, false: 12} {
-		out, err := run(n, map[*ir.Value]*ir.Tensor{cond: {DType: ir.Bool, Shape: []int64{1}, Data: []bool{c}}, x: f32(nil, 10)})
+		out, err := run(n, map[*ir.Value]*ir.Tensor{cond: {DType: ir.Bool, Shape: []int64{1}, Data: []bool{c}}, x: opstest.F32(nil, 10)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -105,8 +94,8 @@ func TestIfRunsTheTakenBranch(t *testing.T) {
 // scan output = carried'.
 func sumBody(limit float64) *ir.Graph {
 	iter, condIn, carried := val("iter", ir.Int64), val("cond_in", ir.Bool), val("carried", ir.Float32)
-	x := &ir.Value{Name: "x", DType: ir.Float32, Const: f32([]int64{1}, 2)}
-	lim := &ir.Value{Name: "limit", DType: ir.Float32, Const: f32(nil, limit)}
+	x := &ir.Value{Name: "x", DType: ir.Float32, Const: opstest.F32([]int64{1}, 2)}
+	lim := &ir.Value{Name: "limit", DType: ir.Float32, Const: opstest.F32(nil, limit)}
 	next, condOut, scanOut := val("next", ir.Float32), val("cond_out", ir.Bool), val("scan_out", ir.Float32)
 	return &ir.Graph{
 		Name:   "body",
@@ -142,14 +131,14 @@ func TestLoop(t *testing.T) {
 	for _, c := range cases {
 		vf, scanned := val("v_final", ir.Float32), val("scanned", ir.Float32)
 		ins := []*ir.Value{nil, nil, v0}
-		feed := map[*ir.Value]*ir.Tensor{v0: f32([]int64{1}, 0)}
+		feed := map[*ir.Value]*ir.Tensor{v0: opstest.F32([]int64{1}, 0)}
 		if c.m != nil {
 			ins[0], feed[m] = m, c.m
 		}
 		if c.cond != nil {
 			ins[1], feed[cond] = cond, c.cond
 		}
-		n := node("Loop", 11, map[string]*ir.Attr{"body": graphAttr(sumBody(c.limit))}, ins, vf, scanned)
+		n := node("Loop", 11, opstest.Attrs("body", sumBody(c.limit)), ins, vf, scanned)
 		out, err := run(n, feed)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
@@ -162,8 +151,8 @@ func TestLoop(t *testing.T) {
 func TestLoopStopsAtTheIterationLimit(t *testing.T) {
 	defer control.SetMaxIterations(100)()
 	v0, vf, scanned := val("v0", ir.Float32), val("v_final", ir.Float32), val("scanned", ir.Float32)
-	n := node("Loop", 11, map[string]*ir.Attr{"body": graphAttr(sumBody(0))}, []*ir.Value{nil, nil, v0}, vf, scanned)
-	_, err := run(n, map[*ir.Value]*ir.Tensor{v0: f32([]int64{1}, 0)})
+	n := node("Loop", 11, opstest.Attrs("body", sumBody(0)), []*ir.Value{nil, nil, v0}, vf, scanned)
+	_, err := run(n, map[*ir.Value]*ir.Tensor{v0: opstest.F32([]int64{1}, 0)})
 	if err == nil || !strings.Contains(err.Error(), "100 iterations") {
 		t.Errorf("endless loop: err = %v", err)
 	}
@@ -182,8 +171,8 @@ func scanBody() *ir.Graph {
 }
 
 func TestScan(t *testing.T) {
-	x3x2 := f32([]int64{3, 2}, 1, 2, 3, 4, 5, 6)
-	x2x3 := f32([]int64{2, 3}, 1, 3, 5, 2, 4, 6) // x3x2 transposed
+	x3x2 := opstest.F32([]int64{3, 2}, 1, 2, 3, 4, 5, 6)
+	x2x3 := opstest.F32([]int64{2, 3}, 1, 3, 5, 2, 4, 6) // x3x2 transposed
 	cases := []struct {
 		name      string
 		attrs     map[string]*ir.Attr
@@ -193,22 +182,22 @@ func TestScan(t *testing.T) {
 		scan      []float64
 	}{
 		{"forward", nil, x3x2, []float64{9, 12}, []int64{3, 2}, []float64{1, 2, 4, 6, 9, 12}},
-		{"reverse input", map[string]*ir.Attr{"scan_input_directions": ints(1)}, x3x2,
+		{"reverse input", opstest.Attrs("scan_input_directions", []int64{1}), x3x2,
 			[]float64{9, 12}, []int64{3, 2}, []float64{5, 6, 8, 10, 9, 12}},
-		{"reverse output", map[string]*ir.Attr{"scan_output_directions": ints(1)}, x3x2,
+		{"reverse output", opstest.Attrs("scan_output_directions", []int64{1}), x3x2,
 			[]float64{9, 12}, []int64{3, 2}, []float64{9, 12, 4, 6, 1, 2}},
-		{"axis 1 in and out", map[string]*ir.Attr{"scan_input_axes": ints(1), "scan_output_axes": ints(-1)}, x2x3,
+		{"axis 1 in and out", opstest.Attrs("scan_input_axes", []int64{1}, "scan_output_axes", []int64{-1}), x2x3,
 			[]float64{9, 12}, []int64{2, 3}, []float64{1, 4, 9, 2, 6, 12}},
 	}
 	for _, c := range cases {
 		init, x := val("init", ir.Float32), val("x", ir.Float32)
 		final, scanned := val("final", ir.Float32), val("scanned", ir.Float32)
-		attrs := map[string]*ir.Attr{"body": graphAttr(scanBody()), "num_scan_inputs": integer(1)}
+		attrs := opstest.Attrs("body", scanBody(), "num_scan_inputs", 1)
 		for k, a := range c.attrs {
 			attrs[k] = a
 		}
 		n := node("Scan", 16, attrs, []*ir.Value{init, x}, final, scanned)
-		out, err := run(n, map[*ir.Value]*ir.Tensor{init: f32([]int64{2}, 0, 0), x: c.x})
+		out, err := run(n, map[*ir.Value]*ir.Tensor{init: opstest.F32([]int64{2}, 0, 0), x: c.x})
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -220,11 +209,11 @@ func TestScan(t *testing.T) {
 func TestScanOpset8Batches(t *testing.T) {
 	init, x := val("init", ir.Float32), val("x", ir.Float32)
 	final, scanned := val("final", ir.Float32), val("scanned", ir.Float32)
-	attrs := map[string]*ir.Attr{"body": graphAttr(scanBody()), "num_scan_inputs": integer(1)}
+	attrs := opstest.Attrs("body", scanBody(), "num_scan_inputs", 1)
 	n := node("Scan", 8, attrs, []*ir.Value{nil, init, x}, final, scanned)
 	out, err := run(n, map[*ir.Value]*ir.Tensor{
-		init: f32([]int64{2, 2}, 0, 0, 100, 100),
-		x:    f32([]int64{2, 3, 2}, 1, 2, 3, 4, 5, 6, 1, 1, 1, 1, 1, 1),
+		init: opstest.F32([]int64{2, 2}, 0, 0, 100, 100),
+		x:    opstest.F32([]int64{2, 3, 2}, 1, 2, 3, 4, 5, 6, 1, 1, 1, 1, 1, 1),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -236,7 +225,7 @@ func TestScanOpset8Batches(t *testing.T) {
 func TestControlRejectsBadInputs(t *testing.T) {
 	cond, y := val("cond", ir.Bool), val("y", ir.Float32)
 	empty := &ir.Graph{Name: "empty"}
-	n := node("If", 11, map[string]*ir.Attr{"then_branch": graphAttr(empty), "else_branch": graphAttr(empty)}, []*ir.Value{cond}, y)
+	n := node("If", 11, opstest.Attrs("then_branch", empty, "else_branch", empty), []*ir.Value{cond}, y)
 	if _, err := run(n, map[*ir.Value]*ir.Tensor{cond: {DType: ir.Bool, Shape: []int64{2}, Data: []bool{true, false}}}); err == nil {
 		t.Error("If with a two-element condition: no error")
 	}
@@ -245,8 +234,8 @@ func TestControlRejectsBadInputs(t *testing.T) {
 	}
 
 	m, v0, vf, scanned := val("M", ir.Float32), val("v0", ir.Float32), val("v_final", ir.Float32), val("scanned", ir.Float32)
-	loop := node("Loop", 11, map[string]*ir.Attr{"body": graphAttr(sumBody(0))}, []*ir.Value{m, nil, v0}, vf, scanned)
-	if _, err := run(loop, map[*ir.Value]*ir.Tensor{m: f32(nil, 3), v0: f32([]int64{1}, 0)}); err == nil {
+	loop := node("Loop", 11, opstest.Attrs("body", sumBody(0)), []*ir.Value{m, nil, v0}, vf, scanned)
+	if _, err := run(loop, map[*ir.Value]*ir.Tensor{m: opstest.F32(nil, 3), v0: opstest.F32([]int64{1}, 0)}); err == nil {
 		t.Error("Loop with a float trip count: no error")
 	}
 
@@ -256,9 +245,9 @@ func TestControlRejectsBadInputs(t *testing.T) {
 	body := &ir.Graph{Name: "body", Inputs: []*ir.Value{sum, at, bt},
 		Nodes: []*ir.Node{node("Add", 7, nil, []*ir.Value{sum, at}, next)}, Outputs: []*ir.Value{next}}
 	init, a, b, final := val("init", ir.Float32), val("a", ir.Float32), val("b", ir.Float32), val("final", ir.Float32)
-	attrs := map[string]*ir.Attr{"body": graphAttr(body), "num_scan_inputs": integer(2)}
+	attrs := opstest.Attrs("body", body, "num_scan_inputs", 2)
 	scan := node("Scan", 16, attrs, []*ir.Value{init, a, b}, final)
-	_, err := run(scan, map[*ir.Value]*ir.Tensor{init: f32(nil, 0), a: f32([]int64{2}, 1, 2), b: f32([]int64{3}, 1, 2, 3)})
+	_, err := run(scan, map[*ir.Value]*ir.Tensor{init: opstest.F32(nil, 0), a: opstest.F32([]int64{2}, 1, 2), b: opstest.F32([]int64{3}, 1, 2, 3)})
 	if err == nil || !strings.Contains(err.Error(), "steps") {
 		t.Errorf("Scan over inputs of unequal lengths: err = %v", err)
 	}
