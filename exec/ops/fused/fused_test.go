@@ -8,6 +8,7 @@ import (
 
 	"github.com/tfc-project/tfc/exec"
 	"github.com/tfc-project/tfc/exec/ops/fused"
+	"github.com/tfc-project/tfc/exec/ops/opstest"
 	"github.com/tfc-project/tfc/ir"
 )
 
@@ -28,14 +29,10 @@ type fusedCase struct {
 	outs   int
 }
 
-func fl(v float32) *ir.Attr { return &ir.Attr{Kind: ir.AttrFloat, Float: v} }
-func in(v int64) *ir.Attr   { return &ir.Attr{Kind: ir.AttrInt, Int: v} }
-func str(s string) *ir.Attr { return &ir.Attr{Kind: ir.AttrString, String: s} }
-
 // TestFusedEqualsDecomposed runs each fused op's kernel and its
 // decomposition through the reference interpreter on random inputs.
 func TestFusedEqualsDecomposed(t *testing.T) {
-	eps := map[string]*ir.Attr{"epsilon": fl(1e-5)}
+	eps := opstest.Attrs("epsilon", float32(1e-5))
 	cases := []fusedCase{
 		{"Linear", nil, [][]int64{{2, 3, 8}, {8, 5}, {5}}, 1},
 		{"Linear", nil, [][]int64{{3, 8}, {8, 5}}, 1},
@@ -44,13 +41,13 @@ func TestFusedEqualsDecomposed(t *testing.T) {
 		{"SkipLayerNorm", eps, [][]int64{{2, 3, 8}, {2, 3, 8}, {8}, {8}}, 2},
 		{"RMSNorm", eps, [][]int64{{2, 3, 8}, {8}}, 1},
 		{"Gelu", nil, [][]int64{{2, 7}}, 1},
-		{"Gelu", map[string]*ir.Attr{"approximate": str("tanh")}, [][]int64{{2, 7}}, 1},
+		{"Gelu", opstest.Attrs("approximate", "tanh"), [][]int64{{2, 7}}, 1},
 		{"BiasGelu", nil, [][]int64{{2, 7}, {7}}, 1},
 		{"RotaryEmbedding", nil, [][]int64{{2, 4, 5, 8}, {1, 1, 5, 8}, {1, 1, 5, 8}}, 1},
-		{"Attention", map[string]*ir.Attr{"num_heads": in(2), "scale": fl(0.25)}, [][]int64{{2, 5, 8}, {2, 5, 8}, {2, 5, 8}, {2, 1, 1, 5}}, 1},
-		{"Attention", map[string]*ir.Attr{"num_heads": in(4), "kv_num_heads": in(2), "scale": fl(0.3), "causal": in(1)}, [][]int64{{1, 3, 16}, {1, 5, 8}, {1, 5, 8}}, 1},
-		{"Attention", map[string]*ir.Attr{"num_heads": in(4), "scale": fl(0.25), "causal": in(1)}, [][]int64{{2, 3, 32}, {2, 4, 7, 8}, {2, 4, 7, 8}}, 1},
-		{"Attention", map[string]*ir.Attr{"scale": fl(0.5), "causal": in(1)}, [][]int64{{2, 2, 4, 4}, {2, 2, 4, 4}, {2, 2, 4, 4}, {1, 1, 4, 4}}, 1},
+		{"Attention", opstest.Attrs("num_heads", 2, "scale", float32(0.25)), [][]int64{{2, 5, 8}, {2, 5, 8}, {2, 5, 8}, {2, 1, 1, 5}}, 1},
+		{"Attention", opstest.Attrs("num_heads", 4, "kv_num_heads", 2, "scale", float32(0.3), "causal", 1), [][]int64{{1, 3, 16}, {1, 5, 8}, {1, 5, 8}}, 1},
+		{"Attention", opstest.Attrs("num_heads", 4, "scale", float32(0.25), "causal", 1), [][]int64{{2, 3, 32}, {2, 4, 7, 8}, {2, 4, 7, 8}}, 1},
+		{"Attention", opstest.Attrs("scale", float32(0.5), "causal", 1), [][]int64{{2, 2, 4, 4}, {2, 2, 4, 4}, {2, 2, 4, 4}, {1, 1, 4, 4}}, 1},
 	}
 	r := rand.New(rand.NewSource(1))
 	interp := exec.NewInterpreter()
