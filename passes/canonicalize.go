@@ -26,7 +26,7 @@ func canonicalize(g *ir.Graph, c Counters) error {
 				drop[n] = true
 				c.Add("removed Sum of one", 1)
 			case n.Op == "Sum" && len(n.Inputs) == 2 && n.Inputs[1] != nil:
-				if v := sinceVersion(sg, "Add"); v != 0 {
+				if v := sinceVersion(g, "Add"); v != 0 {
 					n.Op, n.Version = "Add", v
 					c.Add("Sum of two to Add", 1)
 				}

@@ -17,7 +17,7 @@ func divToMul(g *ir.Graph, c Counters) error {
 	nm := newValueNamer(g)
 	forEachGraph(g, func(sg *ir.Graph) {
 		recips := map[*ir.Value]*ir.Value{} // per graph: a constant is visible where it is defined
-		version := sinceVersion(sg, "Mul")
+		version := sinceVersion(g, "Mul")
 		for _, n := range sg.Nodes {
 			if n.Domain != "" || n.Op != "Div" || len(n.Inputs) != 2 || n.Inputs[0] == nil || version == 0 {
 				continue

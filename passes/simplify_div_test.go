@@ -58,6 +58,22 @@ func TestDivToMul(t *testing.T) {
   %c = const i64[] [2]
   %y:i64[2] = Div %x, %c
 }`, ""},
+		{"inside an If branch (dce keeps a nested graph's dead constants)", `graph (%x:f32[2], %b:bool[]) -> (%y) {
+  opset "" 17
+  %y:f32[2] = If %b {else_branch=graph e() -> (%x) {
+  }, then_branch=graph t() -> (%q) {
+    %c = const f32[] [2.0]
+    %q:f32[2] = Div %x, %c
+  }}
+}`, `graph (%x:f32[2], %b:bool[]) -> (%y) {
+  opset "" 17
+  %y:f32[2] = If %b {else_branch=graph e() -> (%x) {
+  }, then_branch=graph t() -> (%q) {
+    %c = const f32[] [2.0]
+    %c_reciprocal = const f32[] [0.5]
+    %q:f32[2] = Mul %x, %c_reciprocal
+  }}
+}`, "Div by power of two to Mul"},
 		{"computed divisor stays", `graph (%x:f32[2], %d:f32[2]) -> (%y) {
   opset "" 17
   %y:f32[2] = Div %x, %d

@@ -50,7 +50,8 @@ func (nm *valueNamer) constant(sg *ir.Graph, base string, t *ir.Tensor) *ir.Valu
 }
 
 // sinceVersion is the version of op's definition in force under g's
-// default-domain opset, or 0 when the op is not defined there.
+// default-domain opset, or 0 when the op is not defined there. Pass the
+// top graph: nested graphs share the model's opsets (theirs may be nil).
 func sinceVersion(g *ir.Graph, op string) int64 {
 	s, err := ir.ResolveOp("", op, g.Opsets[""])
 	if err != nil {

@@ -46,15 +46,16 @@ func simplifyMatMul(g *ir.Graph, c Counters) error {
 					}
 				}
 			case "MatMul":
-				matMulTranspose(nm, sg, i, n, transposed, c)
+				matMulTranspose(nm, sg, i, n, transposed, sinceVersion(g, "Gemm"), c)
 			}
 		}
 	})
 	return nil
 }
 
-// matMulTranspose applies the MatMul rewrites to sg.Nodes[i] = n.
-func matMulTranspose(nm *valueNamer, sg *ir.Graph, i int, n *ir.Node, transposed map[*ir.Value]*ir.Value, c Counters) {
+// matMulTranspose applies the MatMul rewrites to sg.Nodes[i] = n; version
+// is Gemm's under the model's opset (0: none).
+func matMulTranspose(nm *valueNamer, sg *ir.Graph, i int, n *ir.Node, transposed map[*ir.Value]*ir.Value, version int64, c Counters) {
 	a, b := n.Inputs[0], n.Inputs[1]
 	if p := b.Producer; p != nil && p.Domain == "" && p.Op == "Transpose" && swapsLastTwo(p) && p.Inputs[0].Const != nil {
 		if bt := transposeConst(nm, sg, p.Inputs[0], transposed); bt != nil {
@@ -64,7 +65,6 @@ func matMulTranspose(nm *valueNamer, sg *ir.Graph, i int, n *ir.Node, transposed
 		}
 	}
 	tb := transposedMatrix(b)
-	version := sinceVersion(sg, "Gemm")
 	if tb == nil || version == 0 || !isMatrix(a) || !gemmType(a.DType) {
 		return
 	}
