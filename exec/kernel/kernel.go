@@ -1,7 +1,7 @@
 // Package kernel defines the contract between the executor and the
 // reference kernels: the kernel function type, the context a kernel sees,
-// the registry, and small helpers (broadcasting, axes, strides) that many
-// kernels share.
+// the registry, and small helpers (required inputs, broadcasting, axes,
+// strides, taking elements) that many kernels share.
 package kernel
 
 import (
@@ -54,5 +54,21 @@ func Single(f func(ctx *Context, inputs []*ir.Tensor) (*ir.Tensor, error)) Func 
 			return nil, err
 		}
 		return []*ir.Tensor{t}, nil
+	}
+}
+
+// RequireInputs wraps f with a check that the node gives its first n
+// inputs (and none of them is an omitted optional input).
+func RequireInputs(n int, f Func) Func {
+	return func(ctx *Context, inputs []*ir.Tensor) ([]*ir.Tensor, error) {
+		if len(inputs) < n {
+			return nil, ctx.Errorf("needs %d inputs, got %d", n, len(inputs))
+		}
+		for i, t := range inputs[:n] {
+			if t == nil {
+				return nil, ctx.Errorf("input %d is required", i)
+			}
+		}
+		return f(ctx, inputs)
 	}
 }

@@ -49,21 +49,7 @@ func arrayFeatureExtractor(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, er
 			src = append(src, r*int(n)+int(i))
 		}
 	}
-	return gather(x, shape, src)
-}
-
-// gather returns a tensor of t's dtype and the given shape whose elements
-// are t's flat elements src[0], src[1], ... (exact for every dtype).
-func gather(t *ir.Tensor, shape []int64, src []int) (*ir.Tensor, error) {
-	out, err := ir.NewTensor(t.DType, shape)
-	if err != nil {
-		return nil, err
-	}
-	from, to := reflect.ValueOf(t.Data), reflect.ValueOf(out.Data)
-	for i, s := range src {
-		to.Index(i).Set(from.Index(s))
-	}
-	return out, nil
+	return kernel.Take(x, shape, src)
 }
 
 // attrTensor returns the ai.onnx.ml list attribute prefix+"_strings",
@@ -140,5 +126,5 @@ func labelEncoder(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 		}
 		src[i] = p
 	}
-	return gather(all, x.Shape, src)
+	return kernel.Take(all, x.Shape, src)
 }

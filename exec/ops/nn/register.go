@@ -3,10 +3,7 @@
 // rotary embeddings, and the quantization ops.
 package nn
 
-import (
-	"github.com/tfc-project/tfc/exec/kernel"
-	"github.com/tfc-project/tfc/ir"
-)
+import "github.com/tfc-project/tfc/exec/kernel"
 
 // kernels lists the package's ops (all in the default domain) with the
 // number of leading inputs each requires.
@@ -58,19 +55,7 @@ var kernels = []struct {
 // Register adds the package's kernels to r.
 func Register(r kernel.Registry) {
 	for _, k := range kernels {
-		r.Add("", k.op, requireInputs(k.required, k.f))
+		r.Add("", k.op, kernel.RequireInputs(k.required, k.f))
 	}
-	r.Add("ai.onnx.preview", "FlexAttention", requireInputs(3, kernel.Single(flexAttention)))
-}
-
-// requireInputs wraps f with a check that its first n inputs are present.
-func requireInputs(n int, f kernel.Func) kernel.Func {
-	return func(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
-		for i := range n {
-			if i >= len(in) || in[i] == nil {
-				return nil, ctx.Errorf("input %d is required", i)
-			}
-		}
-		return f(ctx, in)
-	}
+	r.Add("ai.onnx.preview", "FlexAttention", kernel.RequireInputs(3, kernel.Single(flexAttention)))
 }

@@ -3,10 +3,7 @@
 // losses, Det, and the signal ops (DFT, STFT, windows, MelWeightMatrix).
 package reduce
 
-import (
-	"github.com/tfc-project/tfc/exec/kernel"
-	"github.com/tfc-project/tfc/ir"
-)
+import "github.com/tfc-project/tfc/exec/kernel"
 
 // kernels lists the ops besides the Reduce family with the number of
 // leading inputs each requires.
@@ -35,24 +32,9 @@ var kernels = []struct {
 // Register adds the package's kernels to r.
 func Register(r kernel.Registry) {
 	for _, row := range reductions {
-		r.Add("", row.op, requires(1, reduceKernel(row)))
+		r.Add("", row.op, kernel.RequireInputs(1, reduceKernel(row)))
 	}
 	for _, k := range kernels {
-		r.Add("", k.op, requires(k.required, k.f))
-	}
-}
-
-// requires wraps f with a check that its first n inputs are present.
-func requires(n int, f kernel.Func) kernel.Func {
-	return func(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
-		if len(in) < n {
-			return nil, ctx.Errorf("needs %d inputs, got %d", n, len(in))
-		}
-		for i, t := range in[:n] {
-			if t == nil {
-				return nil, ctx.Errorf("input %d is required", i)
-			}
-		}
-		return f(ctx, in)
+		r.Add("", k.op, kernel.RequireInputs(k.required, k.f))
 	}
 }

@@ -57,7 +57,7 @@ func topK(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
 			}
 		}
 	}
-	values, err := take(x, shape, src)
+	values, err := kernel.Take(x, shape, src)
 	if err != nil {
 		return nil, ctx.Errorf("%v", err)
 	}

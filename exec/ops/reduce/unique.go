@@ -83,7 +83,7 @@ func unique(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
 			}
 		}
 	}
-	y, err := take(x, yShape, src)
+	y, err := kernel.Take(x, yShape, src)
 	if err != nil {
 		return nil, ctx.Errorf("%v", err)
 	}

@@ -2,7 +2,6 @@ package reduce
 
 import (
 	"cmp"
-	"reflect"
 
 	"github.com/tfc-project/tfc/exec/kernel"
 	"github.com/tfc-project/tfc/ir"
@@ -52,20 +51,6 @@ func orderOf(t *ir.Tensor) func(i, j int) int {
 	}
 	v := t.Int64s()
 	return func(i, j int) int { return cmp.Compare(v[i], v[j]) }
-}
-
-// take returns a tensor of t's dtype and the given shape whose elements are
-// t's flat elements src[0], src[1], ... (exact for every dtype).
-func take(t *ir.Tensor, shape []int64, src []int) (*ir.Tensor, error) {
-	out, err := ir.NewTensor(t.DType, shape)
-	if err != nil {
-		return nil, err
-	}
-	from, to := reflect.ValueOf(t.Data), reflect.ValueOf(out.Data)
-	for i, s := range src {
-		to.Index(i).Set(from.Index(s))
-	}
-	return out, nil
 }
 
 // intArith is integer arithmetic on int64 bit patterns for one dtype:
