@@ -70,6 +70,14 @@ func BenchmarkSgemm(b *testing.B) {
 				})
 			})
 		})
+		b.Run(fmt.Sprintf("%dx%dx%d/packed+bias+residual", m, k, n), func(b *testing.B) {
+			benchPools(b, func(b *testing.B, opt *Options) {
+				opt.Epilogue = Epilogue{Bias: filled(n), Residual: filled(m * n)}
+				measure(b, flops, func() {
+					SgemmPacked(false, m, n, k, 1, a, k, pb, 0, c, n, opt)
+				})
+			})
+		})
 	}
 }
 

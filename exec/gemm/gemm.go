@@ -384,19 +384,30 @@ func merge(c []float32, ldc int, t []float32, h, w, acc int) {
 // apply runs the epilogue on the rows×cols block of c at (i0, j0); res,
 // if not nil, is laid out like c.
 func (e *Epilogue) apply(c, res []float32, ldc, i0, rows, j0, cols int) {
-	if e.GELU && vecMath && cols%nr == 0 {
-		// Bias and GELU in one AVX-512 pass, 16 columns at a time.
+	if vecMath && cols%nr == 0 {
+		// AVX-512, 16 columns at a time: bias and GELU in one pass, or
+		// bias and residual in one pass.
 		for jc := j0; jc < j0+cols; jc += nr {
-			x := c[i0*ldc+jc : (i0+rows-1)*ldc+jc+nr]
-			var bias *float32
+			off := i0*ldc + jc
+			x := c[off : off+(rows-1)*ldc+nr]
+			var bias, r *float32
 			if e.Bias != nil {
 				bias = &e.Bias[jc : jc+nr][0]
 			}
-			geluAVX512(&x[0], &x[0], ldc, rows, bias, 0, 0)
+			if e.GELU {
+				geluAVX512(&x[0], &x[0], ldc, rows, bias, 0, 0)
+				bias = nil
+			}
+			if res != nil {
+				r = &res[off : off+(rows-1)*ldc+nr][0]
+			}
+			if bias != nil || r != nil {
+				addRowsAVX512(&x[0], ldc, rows, bias, r)
+			}
 		}
-	} else {
-		e.biasGELU(c, ldc, i0, rows, j0, cols)
+		return
 	}
+	e.biasGELU(c, ldc, i0, rows, j0, cols)
 	if res != nil {
 		for i := i0; i < i0+rows; i++ {
 			row := c[i*ldc+j0 : i*ldc+j0+cols]

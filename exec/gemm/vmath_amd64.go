@@ -27,3 +27,6 @@ func sqDevAVX512(x *float32, n int, m float32) float32
 
 //go:noescape
 func normAVX512(x, y, scale, bias *float32, n int, m, inv float32)
+
+//go:noescape
+func addRowsAVX512(c *float32, ldc, rows int, bias, res *float32)

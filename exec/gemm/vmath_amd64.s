@@ -401,3 +401,46 @@ nmtstore:
 nmdone:
 	VZEROUPPER
 	RET
+
+// func addRowsAVX512(c *float32, ldc, rows int, bias, res *float32)
+//
+// For rows rows of 16 floats, ldc apart: c += bias (the same 16 floats for
+// every row; skipped when nil) + res (laid out like c; skipped when nil).
+TEXT ·addRowsAVX512(SB), NOSPLIT, $0-40
+	MOVQ c+0(FP), DI
+	MOVQ ldc+8(FP), R8
+	SHLQ $2, R8
+	MOVQ rows+16(FP), CX
+	MOVQ bias+24(FP), BX
+	MOVQ res+32(FP), SI
+	VPXORD Z1, Z1, Z1
+	TESTQ BX, BX
+	JEQ  arnobias
+	VMOVUPS (BX), Z1
+
+arnobias:
+	TESTQ CX, CX
+	JEQ  ardone
+	TESTQ SI, SI
+	JEQ  arbias
+
+arres:
+	VADDPS (DI), Z1, Z0
+	VADDPS (SI), Z0, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ R8, DI
+	ADDQ R8, SI
+	DECQ CX
+	JNZ  arres
+	JMP  ardone
+
+arbias:
+	VADDPS (DI), Z1, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ R8, DI
+	DECQ CX
+	JNZ  arbias
+
+ardone:
+	VZEROUPPER
+	RET

@@ -17,3 +17,4 @@ func sumAVX512(x *float32, n int) float32                          { panic("gemm
 func addSumAVX512(a, b, dst *float32, n int) float32               { panic("gemm: no AVX-512") }
 func sqDevAVX512(x *float32, n int, m float32) float32             { panic("gemm: no AVX-512") }
 func normAVX512(x, y, scale, bias *float32, n int, m, inv float32) { panic("gemm: no AVX-512") }
+func addRowsAVX512(c *float32, ldc, rows int, bias, res *float32)  { panic("gemm: no AVX-512") }
