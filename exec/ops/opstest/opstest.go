@@ -82,12 +82,17 @@ func CheckErr(t testing.TB, what string, err error, want string) {
 	}
 }
 
-// NoPanics runs every kernel of r at each opset version, with each
-// attribute set, on each input list (with nOut output slots) and reports
-// every call that panicked: a kernel must answer odd inputs with a result
-// or an error.
-func NoPanics(t *testing.T, r kernel.Registry, versions []int64, attrSets []map[string]*ir.Attr, inputs [][]*ir.Tensor, nOut int) {
+// NoPanics runs every kernel that register adds (a package's Register) at
+// each opset version, with each attribute set, on each input list (with
+// nOut output slots) and reports every call that panicked: a kernel must
+// answer odd inputs with a result or an error.
+func NoPanics(t *testing.T, register func(kernel.Registry), versions []int64, attrSets []map[string]*ir.Attr, inputs [][]*ir.Tensor, nOut int) {
 	t.Helper()
+	r := kernel.Registry{}
+	register(r)
+	if len(r) == 0 {
+		t.Fatal("NoPanics: no kernels registered")
+	}
 	for key := range r {
 		for _, version := range versions {
 			for _, a := range attrSets {
