@@ -70,6 +70,10 @@ var inferCases = []struct {
   %r = RotaryEmbedding %x, %c, %c
   %ge = Gelu %x {approximate="tanh"}`,
 		map[string]string{"y": "f16[2,4,S,16]", "r": "f32[2,4,S,16]", "ge": "f32[2,4,S,16]"}},
+	{"tfc linear", "17\n  opset \"ai.tfc\" 1", "%x:f32[B,S,64], %w:f32[64,96], %b:f32[96], %m:f32[7,64]",
+		`%y = ai.tfc:Linear %x, %w, %b
+  %z = ai.tfc:Linear %m, %w`,
+		map[string]string{"y": "f32[B,S,96]", "z": "f32[7,96]"}},
 	{"transpose", "13", "%x:f32[B,S,H,D]", `%y = Transpose %x {perm=[0, 2, 1, 3]}
   %z = Transpose %x`,
 		map[string]string{"y": "f32[B,H,S,D]", "z": "f32[D,H,S,B]"}},

@@ -12,7 +12,7 @@ func init() {
 		return AttrSchema{Name: name, Kind: AttrInt, Default: &Attr{Kind: AttrInt, Int: def}}
 	}
 	schemas := []*OpSchema{
-		{Name: "Linear", Kind: MatMulLike,
+		{Name: "Linear", Kind: MatMulLike, infer: inferMatMul(1),
 			Inputs: []Param{param("X", false), param("W", false), param("B", true)}, Outputs: []Param{param("Y", false)}},
 		{Name: "LayerNorm", Kind: Opaque, Attrs: []AttrSchema{eps}, infer: sameShape,
 			Inputs: []Param{param("X", false), param("Scale", false), param("B", true)}, Outputs: []Param{param("Y", false)}},
@@ -31,7 +31,9 @@ func init() {
 		{Name: "Attention", Kind: Opaque,
 			Attrs: []AttrSchema{{Name: "num_heads", Kind: AttrInt}, intAttr("kv_num_heads", 0),
 				{Name: "scale", Kind: AttrFloat, Required: true}, intAttr("causal", 0)},
-			Inputs:  []Param{param("Q", false), param("K", false), param("V", false), param("Bias", true)},
+			// K and V omitted: Q is packed [B, S, (H + 2·Hkv)·D], the
+			// queries, keys and values side by side (a merged projection).
+			Inputs:  []Param{param("Q", false), param("K", true), param("V", true), param("Bias", true)},
 			Outputs: []Param{param("Y", false)}},
 	}
 	for _, s := range schemas {
