@@ -48,3 +48,21 @@ func BenchmarkLayerNorm(b *testing.B) {
 	ins := []*ir.Tensor{randF32(r, 1, 512, 768), randF32(r, 1, 512, 768), randF32(r, 768), randF32(r, 768)}
 	benchKernel(b, node("ai.tfc:SkipLayerNorm", nil), ins, []int64{1, 512, 768}, 0)
 }
+
+// BenchmarkBinary times the float32 broadcasting ops at GPT-2 attention
+// and residual sizes: scores times a scalar, and an elementwise sum.
+func BenchmarkBinary(b *testing.B) {
+	r := rand.New(rand.NewPCG(3, 3))
+	b.Run("Mul/scores*scalar", func(b *testing.B) {
+		ins := []*ir.Tensor{randF32(r, 1, 12, 128, 128), randF32(r)}
+		benchKernel(b, node("Mul", nil), ins, []int64{1, 12, 128, 128}, 0)
+	})
+	b.Run("Add/residual", func(b *testing.B) {
+		ins := []*ir.Tensor{randF32(r, 1, 128, 768), randF32(r, 1, 128, 768)}
+		benchKernel(b, node("Add", nil), ins, []int64{1, 128, 768}, 0)
+	})
+	b.Run("Add/bias", func(b *testing.B) {
+		ins := []*ir.Tensor{randF32(r, 1, 128, 768), randF32(r, 768)}
+		benchKernel(b, node("Add", nil), ins, []int64{1, 128, 768}, 0)
+	})
+}

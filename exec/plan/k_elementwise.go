@@ -163,6 +163,12 @@ func buildBroadcast(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) ru
 	}
 	switch in[0].DType {
 	case ir.Float32:
+		if op, ok := f32Ops[n.Op]; ok {
+			return func(in, out []*ir.Tensor) error {
+				binaryF32(p, op, in[0].Data.([]float32), in[1].Data.([]float32), out[0].Data.([]float32))
+				return nil
+			}
+		}
 		if n.Op == "Pow" {
 			return binaryFn(p, func(x, y float32) float32 { return float32(math.Pow(float64(x), float64(y))) }, nil)
 		}
@@ -176,6 +182,110 @@ func buildBroadcast(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) ru
 		return binaryFn(p, f, cmp)
 	}
 	return nil
+}
+
+// f32Ops are the float32 arithmetic ops with closure-free row loops.
+var f32Ops = map[string]byte{"Add": '+', "Sub": '-', "Mul": '*', "Div": '/'}
+
+// binaryF32 is binary for the float32 arithmetic op ('+', '-', '*', '/'):
+// rows where each input is contiguous or a single broadcast value run as
+// plain loops, without a call per element.
+func binaryF32(p *bcast, op byte, a, b, y []float32) {
+	sa, sb := p.steps[0], p.steps[1]
+	for r := range p.outer {
+		ia, ib := p.offs[0][r], p.offs[1][r]
+		row := y[r*p.inner : (r+1)*p.inner]
+		switch {
+		case sa == 1 && sb == 1:
+			rowVV(op, row, a[ia:ia+len(row)], b[ib:ib+len(row)])
+		case sa == 1 && sb == 0:
+			rowVS(op, row, a[ia:ia+len(row)], b[ib])
+		case sa == 0 && sb == 1:
+			rowSV(op, row, a[ia], b[ib:ib+len(row)])
+		default:
+			s := a[ia]
+			v := s
+			switch op {
+			case '+':
+				v = s + b[ib]
+			case '-':
+				v = s - b[ib]
+			case '*':
+				v = s * b[ib]
+			case '/':
+				v = s / b[ib]
+			}
+			for i := range row {
+				row[i] = v
+			}
+		}
+	}
+}
+
+func rowVV(op byte, y, a, b []float32) {
+	a, b = a[:len(y)], b[:len(y)]
+	switch op {
+	case '+':
+		for i := range y {
+			y[i] = a[i] + b[i]
+		}
+	case '-':
+		for i := range y {
+			y[i] = a[i] - b[i]
+		}
+	case '*':
+		for i := range y {
+			y[i] = a[i] * b[i]
+		}
+	case '/':
+		for i := range y {
+			y[i] = a[i] / b[i]
+		}
+	}
+}
+
+func rowVS(op byte, y, a []float32, s float32) {
+	a = a[:len(y)]
+	switch op {
+	case '+':
+		for i := range y {
+			y[i] = a[i] + s
+		}
+	case '-':
+		for i := range y {
+			y[i] = a[i] - s
+		}
+	case '*':
+		for i := range y {
+			y[i] = a[i] * s
+		}
+	case '/':
+		for i := range y {
+			y[i] = a[i] / s
+		}
+	}
+}
+
+func rowSV(op byte, y []float32, s float32, b []float32) {
+	b = b[:len(y)]
+	switch op {
+	case '+':
+		for i := range y {
+			y[i] = s + b[i]
+		}
+	case '-':
+		for i := range y {
+			y[i] = s - b[i]
+		}
+	case '*':
+		for i := range y {
+			y[i] = s * b[i]
+		}
+	case '/':
+		for i := range y {
+			y[i] = s / b[i]
+		}
+	}
 }
 
 // binaryFn returns the kernel of f (or, when f is nil, of the comparison
