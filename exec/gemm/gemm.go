@@ -232,11 +232,19 @@ func (j *job) plan(threads int) {
 	j.unitsPerB = j.mt * j.nt
 }
 
+// aKeepMax bounds the packed A that a unit range keeps for its next unit
+// (floats): 4 MiB covers an M tile with K up to 7281.
+var aKeepMax = 1 << 20
+
 // scratch holds the packing buffers of one running unit range.
 type scratch struct {
-	a    []float32 // packed op(A) block, mcMax×kc
+	a    []float32 // packed op(A), all K blocks of one M tile
 	b    []float32 // packed op(B) block, kc×ncMax
 	tile []float32 // one micro-tile for edges, maxMR×16
+	// The M tile whose packed A is in a, when aValid: consecutive units
+	// of a run that share it (the N tiles of one M tile) pack A once.
+	aBatch, aRow int
+	aValid       bool
 }
 
 var jobPool = sync.Pool{New: func() any {
@@ -247,7 +255,6 @@ var jobPool = sync.Pool{New: func() any {
 
 var scratchPool = sync.Pool{New: func() any {
 	return &scratch{
-		a:    make([]float32, mcMax*kc+8),
 		b:    make([]float32, kc*ncMax),
 		tile: make([]float32, maxMR*nr),
 	}
@@ -256,6 +263,7 @@ var scratchPool = sync.Pool{New: func() any {
 // run computes units [lo, hi).
 func (j *job) run(lo, hi int) {
 	s := scratchPool.Get().(*scratch)
+	s.aValid = false
 	for u := lo; u < hi; u++ {
 		bi, t := u/j.unitsPerB, u%j.unitsPerB
 		i0, j0 := t/j.nt*j.mc, t%j.nt*j.nc
@@ -283,9 +291,30 @@ func (j *job) unit(s *scratch, bi, i0, mb, j0, nb int) {
 	}
 	mr := j.kern.mr
 	a := j.a[bi*j.strideA:]
+	// Packed A: K block p at sa[p·mbPad:], mbPad×kb floats, all blocks
+	// kept for the next unit when they fit in aKeepMax floats; otherwise
+	// one block at a time at the start of s.a.
+	mbPad := (mb + mr - 1) / mr * mr
+	keep := mbPad*j.k+8 <= aKeepMax
+	need := mbPad*min(j.k, kc) + 8
+	if keep {
+		need = mbPad*j.k + 8
+	}
+	packed := keep && s.aValid && s.aBatch == bi && s.aRow == i0
+	if len(s.a) < need {
+		s.a = make([]float32, need)
+		packed = false
+	}
+	s.aBatch, s.aRow, s.aValid = bi, i0, keep
 	for p := 0; p < j.k; p += kc {
 		kb := min(kc, j.k-p)
-		packA(s.a, j.transA, a, j.lda, i0, mb, p, kb, mr, j.alpha)
+		sa := s.a
+		if keep {
+			sa = s.a[p*mbPad:]
+		}
+		if !packed {
+			packA(sa, j.transA, a, j.lda, i0, mb, p, kb, mr, j.alpha)
+		}
 		var bblk []float32
 		if j.pb != nil {
 			bblk = j.pb.block(p, kb, j0)
@@ -307,20 +336,20 @@ func (j *job) unit(s *scratch, bi, i0, mb, j0, nb int) {
 				ir := 0
 				for ; ir+mr <= mb; ir += mr {
 					ci := (i0+ir)*j.ldc + j0 + jr
-					j.kern.fn2(kb, &s.a[ir*kb], bp, &c[ci], j.ldc, acc)
+					j.kern.fn2(kb, &sa[ir*kb], bp, &c[ci], j.ldc, acc)
 					if last && j.hasEp {
 						j.ep.apply(c, res, j.ldc, i0+ir, mr, j0+jr, 2*nr)
 					}
 				}
 				for _, jr := range [2]int{jr, jr + nr} {
-					j.edgeRows(s, c, res, bblk, i0, ir, mb, j0, jr, nr, kb, acc, last)
+					j.edgeRows(s, sa, c, res, bblk, i0, ir, mb, j0, jr, nr, kb, acc, last)
 				}
 				jr += nr
 				continue
 			}
 			for ir := 0; ir < mb; ir += mr {
 				h := min(mr, mb-ir)
-				ap := &s.a[ir*kb]
+				ap := &sa[ir*kb]
 				ci := (i0+ir)*j.ldc + j0 + jr
 				if h == mr && w == nr {
 					j.kern.fn(kb, ap, bp, &c[ci], j.ldc, acc)
@@ -338,12 +367,12 @@ func (j *job) unit(s *scratch, bi, i0, mb, j0, nb int) {
 
 // edgeRows computes rows [ir, mb) of the unit's block for the panel at
 // column jr (w wide) through the edge tile, one micro-panel at a time.
-func (j *job) edgeRows(s *scratch, c, res, bblk []float32, i0, ir, mb, j0, jr, w, kb, acc int, last bool) {
+func (j *job) edgeRows(s *scratch, sa, c, res, bblk []float32, i0, ir, mb, j0, jr, w, kb, acc int, last bool) {
 	mr := j.kern.mr
 	for ; ir < mb; ir += mr {
 		h := min(mr, mb-ir)
 		ci := (i0+ir)*j.ldc + j0 + jr
-		j.kern.fn(kb, &s.a[ir*kb], &bblk[jr*kb], &s.tile[0], nr, 0)
+		j.kern.fn(kb, &sa[ir*kb], &bblk[jr*kb], &s.tile[0], nr, 0)
 		merge(c[ci:], j.ldc, s.tile, h, w, acc)
 		if last && j.hasEp {
 			j.ep.apply(c, res, j.ldc, i0+ir, h, j0+jr, w)

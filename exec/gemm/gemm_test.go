@@ -365,3 +365,12 @@ func TestPlan(t *testing.T) {
 		}
 	}
 }
+
+// TestSgemmRepackA runs TestSgemm with no packed A kept between units, the
+// path of very large K.
+func TestSgemmRepackA(t *testing.T) {
+	saved := aKeepMax
+	defer func() { aKeepMax = saved }()
+	aKeepMax = 0
+	TestSgemm(t)
+}
