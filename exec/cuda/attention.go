@@ -63,14 +63,29 @@ func (pr *program) attention(step int, n *ir.Node, in []int, y int) error {
 	var s attnShape
 	var qb, kb, vb, qd, kd, vd, kh, vh, vs int64
 	var err error
-	if qb, s.H, s.SQ, qd, s.QS, err = headsOf(pr.shapes[in[0]], nh, "Q"); err != nil {
-		return err
-	}
-	if kb, kh, s.SKV, kd, s.KS, err = headsOf(pr.shapes[in[1]], nkv, "K"); err != nil {
-		return err
-	}
-	if vb, vh, vs, vd, s.VS, err = headsOf(pr.shapes[in[2]], nkv, "V"); err != nil {
-		return err
+	var kArg, vArg any = ptrArg(opt(in, 1)), ptrArg(opt(in, 2))
+	if opt(in, 1) < 0 && opt(in, 2) < 0 { // packed [B, S, (H + 2·Hkv)·D]: K and V are column offsets into Q
+		sh := pr.shapes[in[0]]
+		if len(sh) != 3 || nh <= 0 || sh[2]%(nh+2*nkv) != 0 {
+			return fmt.Errorf("packed Q of shape %v is not [B, S, (%d + 2·%d)·D]", sh, nh, nkv)
+		}
+		qd = sh[2] / (nh + 2*nkv)
+		qb, s.H, s.SQ, s.QS = sh[0], nh, sh[1], [3]int64{sh[1] * sh[2], qd, sh[2]}
+		kb, kh, s.SKV, kd, s.KS = qb, nkv, s.SQ, qd, s.QS
+		vb, vh, vs, vd, s.VS = qb, nkv, s.SQ, qd, s.QS
+		kArg, vArg = ptrOffArg{in[0], nh * qd * 4}, ptrOffArg{in[0], (nh + nkv) * qd * 4}
+	} else if opt(in, 1) < 0 || opt(in, 2) < 0 {
+		return fmt.Errorf("needs K and V, or neither (Q packed)")
+	} else {
+		if qb, s.H, s.SQ, qd, s.QS, err = headsOf(pr.shapes[in[0]], nh, "Q"); err != nil {
+			return err
+		}
+		if kb, kh, s.SKV, kd, s.KS, err = headsOf(pr.shapes[in[1]], nkv, "K"); err != nil {
+			return err
+		}
+		if vb, vh, vs, vd, s.VS, err = headsOf(pr.shapes[in[2]], nkv, "V"); err != nil {
+			return err
+		}
 	}
 	if kb != qb || vb != qb || kd != qd || vd != qd || vs != s.SKV || vh != kh || kh == 0 || s.H%kh != 0 {
 		return fmt.Errorf("Q %v, K %v, V %v do not fit together (the kernel also needs V's head size to be Q's)",
@@ -103,6 +118,6 @@ func (pr *program) attention(step int, n *ir.Node, in []int, y int) error {
 	pr.launches = append(pr.launches, launch{step: step, kernel: "attention_f32", headDim: int(qd),
 		grid:  [3]uint32{uint32((s.SQ + bq - 1) / bq), uint32(s.H), uint32(s.B)},
 		block: [3]uint32{uint32(bq), 1, 1}, shared: shared,
-		args: []any{ptrArg(in[0]), ptrArg(in[1]), ptrArg(in[2]), ptrArg(bias), ptrArg(y), s}})
+		args: []any{ptrArg(in[0]), kArg, vArg, ptrArg(bias), ptrArg(y), s}})
 	return nil
 }

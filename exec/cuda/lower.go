@@ -79,6 +79,13 @@ type gemmCall struct {
 // (by id; -1 passes a null pointer).
 type ptrArg int
 
+// ptrOffArg is a kernel argument that is the device address of a value
+// (by id) plus off bytes: K and V inside a packed QKV tensor.
+type ptrOffArg struct {
+	id  int
+	off int64
+}
+
 // launch is one kernel launch, or one cuBLAS call when gemm is not nil.
 type launch struct {
 	step    int

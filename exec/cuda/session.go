@@ -153,6 +153,9 @@ func (r *Runner) kernelParams(l launch) []unsafe.Pointer {
 		case ptrArg:
 			x := r.addr(int(v))
 			p = unsafe.Pointer(&x)
+		case ptrOffArg:
+			x := r.addr(v.id) + uintptr(v.off)
+			p = unsafe.Pointer(&x)
 		case int64:
 			p = unsafe.Pointer(&v)
 		case int32:

@@ -27,6 +27,7 @@ func blockRows(sq, skv int) int {
 type headLayout struct {
 	b, h, s, d int
 	bs, hs, ld int // batch, head and row strides
+	base       int // offset of the first row (of K and V in a packed QKV)
 }
 
 func layoutOf(t *ir.Tensor, heads int) (headLayout, bool) {
@@ -43,7 +44,23 @@ func layoutOf(t *ir.Tensor, heads int) (headLayout, bool) {
 }
 
 // off is the offset of row s of head h in batch b.
-func (l headLayout) off(b, h, s int) int { return b*l.bs + h*l.hs + s*l.ld }
+func (l headLayout) off(b, h, s int) int { return l.base + b*l.bs + h*l.hs + s*l.ld }
+
+// packedLayouts addresses Q, K and V side by side in a packed
+// [B, S, (H + 2·Hkv)·D] tensor.
+func packedLayouts(t *ir.Tensor, nh, nkv int) (q, k, v headLayout, ok bool) {
+	sh := t.Shape
+	if len(sh) != 3 || nh <= 0 || nkv <= 0 || sh[2]%int64(nh+2*nkv) != 0 {
+		return q, k, v, false
+	}
+	b, s, w := int(sh[0]), int(sh[1]), int(sh[2])
+	d := w / (nh + 2*nkv)
+	q = headLayout{b: b, h: nh, s: s, d: d, bs: s * w, hs: d, ld: w}
+	k, v = q, q
+	k.h, v.h = nkv, nkv
+	k.base, v.base = nh*d, (nh+nkv)*d
+	return q, k, v, true
+}
 
 // attnKernel is ai.tfc Attention: per (batch, head, block of qb
 // queries) it computes the scores of the block with gemm, adds the bias,
@@ -70,6 +87,10 @@ type attnKernel struct {
 
 func buildAttention(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
 	q, k, v, bias := input(in, 0), input(in, 1), input(in, 2), input(in, 3)
+	packed := k == nil && v == nil
+	if packed {
+		k, v = q, q
+	}
 	if !f32(q, k, v, out[0]) || bias != nil && !f32(bias) || len(q.Shape) != len(out[0].Shape) {
 		return nil
 	}
@@ -80,9 +101,14 @@ func buildAttention(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) ru
 	}
 	a := &attnKernel{scale: n.AttrFloat("scale", 0), causal: n.AttrInt("causal", 0) != 0}
 	var ok [4]bool
-	a.q, ok[0] = layoutOf(q, nh)
-	a.k, ok[1] = layoutOf(k, nkv)
-	a.v, ok[2] = layoutOf(v, nkv)
+	if packed {
+		a.q, a.k, a.v, ok[0] = packedLayouts(q, nh, nkv)
+		ok[1], ok[2] = ok[0], ok[0]
+	} else {
+		a.q, ok[0] = layoutOf(q, nh)
+		a.k, ok[1] = layoutOf(k, nkv)
+		a.v, ok[2] = layoutOf(v, nkv)
+	}
 	if !ok[0] || !ok[1] || !ok[2] {
 		return nil
 	}
@@ -117,7 +143,10 @@ func buildAttention(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) ru
 	a.errs = make([]error, a.parts)
 	a.body = a.run
 	return func(in, out []*ir.Tensor) error {
-		a.qd, a.kd, a.vd, a.od, a.bias = opt(in[0]), opt(in[1]), opt(in[2]), opt(out[0]), opt(input(in, 3))
+		a.qd, a.kd, a.vd, a.od, a.bias = opt(in[0]), opt(input(in, 1)), opt(input(in, 2)), opt(out[0]), opt(input(in, 3))
+		if packed {
+			a.kd, a.vd = a.qd, a.qd
+		}
 		e.parallel(a.parts, a.body)
 		for _, err := range a.errs {
 			if err != nil {

@@ -47,13 +47,20 @@ func (x heads) at(b, h, s int) []float64 {
 // j ≤ i + Skv − Sq. The output has Q's layout.
 func attention(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 	n := ctx.Node
-	if len(in) < 3 {
-		return nil, ctx.Errorf("needs Q, K and V")
-	}
 	nh := n.AttrInt("num_heads", 0)
 	nkv := n.AttrInt("kv_num_heads", 0)
 	if nkv == 0 {
 		nkv = nh
+	}
+	if len(in) < 3 || in[1] == nil || in[2] == nil {
+		if len(in) > 2 && (in[1] == nil) != (in[2] == nil) || len(in) == 2 && in[1] != nil {
+			return nil, ctx.Errorf("needs K and V, or neither (Q packed)")
+		}
+		qkv, err := unpack(ctx, in[0], nh, nkv)
+		if err != nil {
+			return nil, err
+		}
+		in = append(qkv, in[min(3, len(in)):]...)
 	}
 	q, err := toHeads(ctx, in[0], nh, "Q")
 	if err != nil {
@@ -122,6 +129,38 @@ func attention(ctx *kernel.Context, in []*ir.Tensor) (*ir.Tensor, error) {
 		}
 	}
 	return result(ctx, in[0].DType, outShape, o.vals)
+}
+
+// unpack splits a packed [B, S, (H + 2·Hkv)·D] tensor into Q, K and V.
+func unpack(ctx *kernel.Context, t *ir.Tensor, nh, nkv int64) ([]*ir.Tensor, error) {
+	if t == nil || len(t.Shape) != 3 || nh <= 0 || t.Shape[2]%(nh+2*nkv) != 0 {
+		return nil, ctx.Errorf("packed Q of shape %v is not [B, S, (%d + 2·%d)·D]", shapeOf(t), nh, nkv)
+	}
+	d := t.Shape[2] / (nh + 2*nkv)
+	rows := int(t.Shape[0] * t.Shape[1])
+	w := int(t.Shape[2])
+	vals := t.Float64s()
+	var out []*ir.Tensor
+	for _, part := range [][2]int64{{0, nh * d}, {nh * d, nkv * d}, {(nh + nkv) * d, nkv * d}} {
+		off, n := int(part[0]), int(part[1])
+		x := make([]float64, 0, rows*n)
+		for r := range rows {
+			x = append(x, vals[r*w+off:r*w+off+n]...)
+		}
+		p, err := result(ctx, t.DType, []int64{t.Shape[0], t.Shape[1], int64(n)}, x)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func shapeOf(t *ir.Tensor) []int64 {
+	if t == nil {
+		return nil
+	}
+	return t.Shape
 }
 
 func dot(a, b []float64, as, bs, n int) float64 {

@@ -166,13 +166,27 @@ func (d *decomp) rotary(n *ir.Node) (*ir.Value, error) {
 // causal mask, Softmax, MatMul and head merge.
 func (d *decomp) attention(n *ir.Node) (*ir.Value, error) {
 	q, k, v := n.Input(0), n.Input(1), n.Input(2)
-	if q == nil || k == nil || v == nil {
-		return nil, fmt.Errorf("%s: needs Q, K and V", n.Describe())
-	}
 	nh := n.AttrInt("num_heads", 0)
 	nkv := n.AttrInt("kv_num_heads", 0)
 	if nkv == 0 {
 		nkv = nh
+	}
+	if q != nil && k == nil && v == nil { // packed [B, S, (H + 2·Hkv)·D]: sliced apart
+		w := q.Shape
+		if w.Rank() != 3 || !w.Dims[2].Known() || nh <= 0 || w.Dims[2].Size%(nh+2*nkv) != 0 {
+			return nil, fmt.Errorf("%s: a packed Q needs a known last dimension of (num_heads + 2·kv_num_heads)·D", n.Describe())
+		}
+		hd := w.Dims[2].Size / (nh + 2*nkv)
+		part := func(start, end int64) *ir.Value {
+			return d.op("Slice", 13, nil, q, ints(start), ints(end), ints(-1))
+		}
+		q, k, v = part(0, nh*hd), part(nh*hd, (nh+nkv)*hd), part((nh+nkv)*hd, (nh+2*nkv)*hd)
+		for _, x := range []*ir.Value{q, k, v} {
+			x.Shape = ir.Shape{Ranked: true, Dims: []ir.Dim{w.Dims[0], w.Dims[1], ir.UnknownDim}}
+		}
+	}
+	if q == nil || k == nil || v == nil {
+		return nil, fmt.Errorf("%s: needs Q, K and V, or a packed Q", n.Describe())
 	}
 	merged := q.Shape.Rank() == 3
 	// Inputs of rank 3 ([B, S, H·D]) are split into heads; the others are

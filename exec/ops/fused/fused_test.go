@@ -48,6 +48,9 @@ func TestFusedEqualsDecomposed(t *testing.T) {
 		{"Attention", opstest.Attrs("num_heads", 4, "kv_num_heads", 2, "scale", float32(0.3), "causal", 1), [][]int64{{1, 3, 16}, {1, 5, 8}, {1, 5, 8}}, 1},
 		{"Attention", opstest.Attrs("num_heads", 4, "scale", float32(0.25), "causal", 1), [][]int64{{2, 3, 32}, {2, 4, 7, 8}, {2, 4, 7, 8}}, 1},
 		{"Attention", opstest.Attrs("scale", float32(0.5), "causal", 1), [][]int64{{2, 2, 4, 4}, {2, 2, 4, 4}, {2, 2, 4, 4}, {1, 1, 4, 4}}, 1},
+		// packed QKV (K and V omitted): [B, S, (H + 2·Hkv)·D]
+		{"Attention", opstest.Attrs("num_heads", 2, "scale", float32(0.25)), [][]int64{{2, 5, 24}}, 1},
+		{"Attention", opstest.Attrs("num_heads", 4, "kv_num_heads", 2, "scale", float32(0.3), "causal", 1), [][]int64{{1, 6, 32}, nil, nil, {1, 1, 1, 6}}, 1},
 	}
 	r := rand.New(rand.NewSource(1))
 	interp := exec.NewInterpreter()
@@ -58,6 +61,11 @@ func TestFusedEqualsDecomposed(t *testing.T) {
 			feeds := map[string]*ir.Tensor{}
 			var ins []*ir.Tensor
 			for j, shape := range c.inputs {
+				if shape == nil { // an omitted optional input
+					n.Inputs = append(n.Inputs, nil)
+					ins = append(ins, nil)
+					continue
+				}
 				x := randTensor(r, shape...)
 				v := &ir.Value{Name: fmt.Sprint("in", j), DType: ir.Float32, Shape: ir.ShapeOf(shape...)}
 				g.Inputs = append(g.Inputs, v)
