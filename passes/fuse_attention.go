@@ -115,10 +115,16 @@ func seqFirstAttention(m *matcher, pv *ir.Node, sc *scores, attrs map[string]*ir
 		return m.newNode(name+"/Transpose"+what, "Transpose", map[string]*ir.Attr{"perm": permAttr(1, 0, 2)},
 			x.DType, shapeOf(dimAt(x, 1), dimAt(x, 0), ir.Fixed(h*d)), x)
 	}
-	ins := []*ir.Value{batchFirst(q.x, q.h, q.d, "Q"), batchFirst(k.x, k.h, k.d, "K"), batchFirst(v.x, v.h, v.d, "V")}
+	var ins []*ir.Value
+	if p := packedSlices(m, q, k, v); p != nil { // one Transpose of the packed projection
+		ins = []*ir.Value{batchFirst(p, q.h+2*k.h, q.d, "QKV"), nil, nil}
+	} else {
+		ins = []*ir.Value{batchFirst(q.x, q.h, q.d, "Q"), batchFirst(k.x, k.h, k.d, "K"), batchFirst(v.x, v.h, v.d, "V")}
+	}
 	if bias != nil {
 		ins = append(ins, bias)
 	}
+	ins = trimInputs(ins)
 	b, s := dimAt(q.x, 1), dimAt(q.x, 0)
 	y := m.newNode(name, "Attention", attrs, pv.Outputs[0].DType, shapeOf(b, s, ir.Fixed(q.h*v.d)), ins...)
 	y.Producer.Domain, y.Producer.Version = ir.TfcDomain, 1
@@ -127,6 +133,47 @@ func seqFirstAttention(m *matcher, pv *ir.Node, sc *scores, attrs map[string]*ir
 	target := m.newConst(name+"/shape", ir.Int64, []int64{3}, []int64{0, -1, v.d})
 	out := tr.Outputs[0]
 	return &ir.Node{Name: name + "/Reshape", Op: "Reshape", Inputs: []*ir.Value{yt, target}, Outputs: []*ir.Value{out}}
+}
+
+// packedSlices returns P when Q, K and V are its consecutive slices on
+// the last axis, [0, H·D), [H·D, (H + Hkv)·D) and [(H + Hkv)·D, (H + 2·Hkv)·D),
+// covering all of it (torch's packed in-projection); the Slices go when
+// nothing else reads them.
+func packedSlices(m *matcher, q, k, v *heads) *ir.Value {
+	var p *ir.Value
+	ok := m.try(true, func(pm *matcher) bool {
+		at := int64(0)
+		for _, o := range []*heads{q, k, v} {
+			sl := pm.producer(o.x, "the projection", "Slice")
+			if sl == nil || p != nil && sl.Inputs[0] != p || !sliceOnAxis3(sl) {
+				return false
+			}
+			p = sl.Inputs[0]
+			start, ok1 := constInts(sl.Input(1))
+			end, ok2 := constInts(sl.Input(2))
+			if !ok1 || !ok2 || len(start) != 1 || len(end) != 1 || start[0] != at || end[0] != at+o.h*o.d {
+				return false
+			}
+			at = end[0]
+		}
+		return p.Shape.Rank() == 3 && hasWidth(p, at)
+	})
+	if !ok {
+		m.reason = ""
+		return nil
+	}
+	return p
+}
+
+// sliceOnAxis3 reports whether Slice n cuts only the last axis of a 3-D
+// input with step 1.
+func sliceOnAxis3(n *ir.Node) bool {
+	axes, ok := constInts(n.Input(3))
+	if n.Inputs[0].Shape.Rank() != 3 || !ok || len(axes) != 1 || axes[0] != 2 && axes[0] != -1 {
+		return false
+	}
+	steps, ok := constInts(n.Input(4))
+	return n.Input(4) == nil || ok && len(steps) == 1 && steps[0] == 1
 }
 
 // newNode appends a new node of the default domain to m.extra (its

@@ -59,6 +59,7 @@ var Pipeline = []Pass{
 	{"fuse attention", Extended, runFusion(attentionFusion)},
 	{"fuse linear", Extended, runFusion(linearFusion)},
 	{"fuse gemm linear", Extended, runFusion(gemmLinearFusion)},
+	{"fuse qkv", Extended, packQKV},
 	{"fuse skip layernorm", Extended, runFusion(skipLayerNormFusion)},
 	{"fusion dce", Extended, deadCode},
 }
