@@ -74,6 +74,34 @@ func TestTestmodelsThroughMappedArtifact(t *testing.T) {
 	}
 }
 
+// TestMappedArtifactRunAllocatesNothing: once it has run at a shape, a
+// mapped model with pre-packed weights runs without allocating.
+func TestMappedArtifactRunAllocatesNothing(t *testing.T) {
+	if raceEnabled {
+		t.Skip("counts allocations (not under -race)")
+	}
+	dir := "testmodels/bert_op17"
+	c, err := golden.LoadCase(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Load(saved(t, dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sess := m.NewSession()
+	defer sess.Close()
+	in := c.Sets[0].Inputs
+	for range 2 {
+		if _, err := sess.Run(in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if a := testing.AllocsPerRun(10, func() { sess.Run(in) }); a != 0 {
+		t.Errorf("%v allocations per steady-state run of the mapped model", a)
+	}
+}
+
 // TestMappedArtifactLayoutMismatch saves an artifact whose weights are
 // packed in a layout that is not the running kernel's (7-row blocks of
 // 5-column panels): Load unpacks them from the panels and they are packed
