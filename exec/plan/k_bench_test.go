@@ -66,3 +66,10 @@ func BenchmarkBinary(b *testing.B) {
 		benchKernel(b, node("Add", nil), ins, []int64{1, 128, 768}, 0)
 	})
 }
+
+// BenchmarkTranspose times GPT-2's K transpose, [1,12,128,64] → [1,12,64,128].
+func BenchmarkTranspose(b *testing.B) {
+	r := rand.New(rand.NewPCG(4, 4))
+	ins := []*ir.Tensor{randF32(r, 1, 12, 128, 64)}
+	benchKernel(b, node("Transpose", map[string]*ir.Attr{"perm": aInts(0, 1, 3, 2)}), ins, []int64{1, 12, 64, 128}, 0)
+}

@@ -2,6 +2,7 @@ package plan
 
 import (
 	"fmt"
+	"unsafe"
 
 	"github.com/tfc-project/tfc/codegen"
 	"github.com/tfc-project/tfc/exec/kernel"
@@ -66,6 +67,14 @@ func (s *strided) copy(dst, src []byte, do, so int) {
 		}
 		if s.src[r] == 1 && s.dst[r] == 1 {
 			copy(dst[d*es:(d+inner)*es], src[o*es:(o+inner)*es])
+		} else if es == 4 && aligned4(dst) && aligned4(src) {
+			// One typed load and store per element, not a memmove call.
+			d32 := unsafe.Slice((*uint32)(unsafe.Pointer(&dst[0])), len(dst)/4)
+			s32 := unsafe.Slice((*uint32)(unsafe.Pointer(&src[0])), len(src)/4)
+			sd, ss := s.dst[r], s.src[r]
+			for j := range inner {
+				d32[d+j*sd] = s32[o+j*ss]
+			}
 		} else {
 			for j := range inner {
 				dd, oo := (d+j*s.dst[r])*es, (o+j*s.src[r])*es
@@ -83,6 +92,11 @@ func (s *strided) copy(dst, src []byte, do, so int) {
 			return
 		}
 	}
+}
+
+// aligned4 reports whether b is non-empty and starts 4-byte aligned.
+func aligned4(b []byte) bool {
+	return len(b) > 0 && uintptr(unsafe.Pointer(&b[0]))%4 == 0
 }
 
 func numel64(shape []int) int {
