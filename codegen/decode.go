@@ -260,6 +260,9 @@ func (d *decoder) packedTable(p *Plan) {
 		if _, ok := p.packedOf[v.Const]; !ok && d.err == nil {
 			d.fail("packed-only weight %q has no packed panels", v.Name)
 		}
+		if slices.Contains(p.Graph.Outputs, v) && d.err == nil {
+			d.fail("packed-only weight %q is a graph output", v.Name)
+		}
 	}
 }
 
