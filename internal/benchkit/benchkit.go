@@ -175,7 +175,7 @@ func RandomInputs(specs []InputSpec, seed uint64) (map[string]*ir.Tensor, error)
 // of its matrix products (nested graphs included): MatMul, Gemm and tfc's
 // fused Linear do 2·K per output element, where K is the contracted size;
 // tfc's fused Attention(q, k, v, mask) on [B, S, H·D] tensors does its two
-// products, 4·Sk per element of q. Bind the input shapes first
+// products, 4·Sk per element of q (of the queries' share of a packed QKV). Bind the input shapes first
 // (BindShapes). It also returns how many such nodes it could not count
 // because a shape stayed unknown.
 func MatMulFLOPs(g *ir.Graph) (flops int64, uncounted int) {
@@ -188,7 +188,19 @@ func MatMulFLOPs(g *ir.Graph) (flops int64, uncounted int) {
 		case "MatMul", "Gemm", ir.QualifiedOp(ir.TfcDomain, "Linear"):
 			f = product(2, contracted(n), numel(n.Outputs, 0))
 		case ir.QualifiedOp(ir.TfcDomain, "Attention"):
-			f = product(4, numel(n.Inputs, 0), dim(n.Inputs, 1, -2))
+			q, sk := numel(n.Inputs, 0), dim(n.Inputs, 1, -2)
+			if n.Input(1) == nil { // packed QKV: Q is H of its H + 2·Hkv heads
+				nh := n.AttrInt("num_heads", 0)
+				nkv := n.AttrInt("kv_num_heads", 0)
+				if nkv == 0 {
+					nkv = nh
+				}
+				if q >= 0 && nh > 0 {
+					q = q / (nh + 2*nkv) * nh
+				}
+				sk = dim(n.Inputs, 0, -2)
+			}
+			f = product(4, q, sk)
 		default:
 			return
 		}
