@@ -11,6 +11,7 @@ import (
 	"os"
 	"runtime"
 	"sort"
+	"sync/atomic"
 	"unsafe"
 
 	"github.com/tfc-project/tfc/ir"
@@ -169,10 +170,13 @@ func MapFile(path string) (*Plan, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if unmap != nil {
-		runtime.AddCleanup(p, func(unmap func()) { unmap() }, unmap)
+		runtime.AddCleanup(p, func(unmap func()) { unmap(); unmapped.Add(1) }, unmap)
 	}
 	return p, nil
 }
+
+// unmapped counts the mappings released by MapFile's cleanups (for tests).
+var unmapped atomic.Int64
 
 // Read decodes a .tfc artifact held in data. Weights are used in place
 // when data is 64-byte aligned (as ReadFile makes it), copied otherwise;

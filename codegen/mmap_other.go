@@ -11,3 +11,6 @@ import (
 func mapFile(f *os.File, size int64) (data []byte, unmap func(), err error) {
 	return nil, nil, errors.New("memory-mapped files are not supported on this system")
 }
+
+// mapFileSupported reports whether MapFile maps files here.
+const mapFileSupported = false

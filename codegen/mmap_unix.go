@@ -18,3 +18,6 @@ func mapFile(f *os.File, size int64) (data []byte, unmap func(), err error) {
 	}
 	return b, func() { unix.Munmap(b) }, nil
 }
+
+// mapFileSupported reports whether MapFile maps files here.
+const mapFileSupported = true
