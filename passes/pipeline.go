@@ -60,6 +60,8 @@ var Pipeline = []Pass{
 	{"fuse linear", Extended, runFusion(linearFusion)},
 	{"fuse gemm linear", Extended, runFusion(gemmLinearFusion)},
 	{"fuse qkv", Extended, packQKV},
+	{"fuse batch-first in-projection", Extended, runFusion(batchFirstInProjection)},
+	{"fuse batch-first out-projection", Extended, runFusion(batchFirstOutProjection)},
 	{"fuse skip layernorm", Extended, runFusion(skipLayerNormFusion)},
 	{"fusion dce", Extended, deadCode},
 }
