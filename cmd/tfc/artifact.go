@@ -182,8 +182,10 @@ type source struct {
 }
 
 // loadSource reads the model at path: a .tfc artifact when its name ends
-// in .tfc, an ONNX model otherwise.
-func loadSource(path string) (*source, error) {
+// in .tfc, an ONNX model otherwise. An artifact is mapped into memory with
+// its weights used in place, or, for the reference interpreter, read with
+// its pre-packed weights unpacked.
+func loadSource(path string, reference bool) (*source, error) {
 	if !isArtifact(path) {
 		m, err := importer.Load(path)
 		if err != nil {
@@ -191,7 +193,11 @@ func loadSource(path string) (*source, error) {
 		}
 		return &source{path: path, graph: m.Graph}, nil
 	}
-	p, err := codegen.ReadFile(path)
+	read := codegen.MapFile
+	if reference {
+		read = codegen.ReadFile
+	}
+	p, err := read(path)
 	if err != nil {
 		return nil, err
 	}

@@ -84,7 +84,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) int {
 	defer bar.Done()
 	stdout, stderr = bar.Writer(stdout), bar.Writer(stderr)
 	bar.Phase("loading")
-	src, err := loadSource(pos[0])
+	src, err := loadSource(pos[0], *reference)
 	if err != nil {
 		return fail(stderr, "run", err)
 	}
