@@ -66,33 +66,57 @@ func Write(w io.Writer, p *Plan) error {
 		e.uint(0)
 	}
 	e.packed(p.Packed)
-	meta := e.buf.Bytes()
-	// Body: meta length, meta, padding, weights.
-	var body bytes.Buffer
-	binary.Write(&body, binary.LittleEndian, uint64(len(meta)))
-	body.Write(meta)
-	pad(&body, headerSize)
-	body.Write(e.weights.Bytes())
+	// Body: meta length, meta, padding, weights. The weights are written
+	// from where they are, never gathered into one buffer: a compile holds
+	// the model's weights once, not three times.
+	head := binary.LittleEndian.AppendUint64(nil, uint64(e.buf.Len()))
+	head = append(head, e.buf.Bytes()...)
+	head = append(head, zeros[:padding(headerSize+len(head))]...)
+	body := append([][]byte{head}, e.weights.pieces...)
+	sum := sha256.New()
+	for _, b := range body {
+		sum.Write(b)
+	}
 	var h [headerSize]byte
 	copy(h[:], Magic)
 	binary.LittleEndian.PutUint32(h[8:], FormatVersion)
 	binary.LittleEndian.PutUint32(h[12:], headerSize)
-	binary.LittleEndian.PutUint64(h[16:], uint64(body.Len()))
-	sum := sha256.Sum256(body.Bytes())
-	copy(h[24:56], sum[:])
+	binary.LittleEndian.PutUint64(h[16:], uint64(int64(len(head))+e.weights.size))
+	copy(h[24:56], sum.Sum(nil))
 	if _, err := w.Write(h[:]); err != nil {
 		return err
 	}
-	_, err := w.Write(body.Bytes())
-	return err
+	for _, b := range body {
+		if _, err := w.Write(b); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-// pad appends zeros to b until its length (plus the header before it) is
-// a multiple of Alignment.
-func pad(b *bytes.Buffer, before int) {
-	for (before+b.Len())%Alignment != 0 {
-		b.WriteByte(0)
+// zeros pads to the next multiple of Alignment.
+var zeros [Alignment]byte
+
+// padding is the number of zeros that take n to a multiple of Alignment.
+func padding(n int) int { return (Alignment - n%Alignment) % Alignment }
+
+// section is the weights section as the pieces it is written from: the
+// tensors' own memory and the zeros between them.
+type section struct {
+	pieces [][]byte
+	size   int64
+}
+
+// place adds b at the next 64-byte-aligned offset and returns that offset.
+func (s *section) place(b []byte) uint64 {
+	if n := padding(int(s.size % Alignment)); n > 0 {
+		s.pieces = append(s.pieces, zeros[:n])
+		s.size += int64(n)
 	}
+	off := uint64(s.size)
+	s.pieces = append(s.pieces, b)
+	s.size += int64(len(b))
+	return off
 }
 
 // ReadFile reads a .tfc artifact from path.
@@ -240,10 +264,10 @@ func littleEndian() bool {
 	return *(*byte)(unsafe.Pointer(&x)) == 1
 }
 
-// encoder writes the metadata; weights go to their own buffer.
+// encoder writes the metadata; weights go to their own section.
 type encoder struct {
 	buf     bytes.Buffer
-	weights bytes.Buffer
+	weights section
 	ids     map[*ir.Value]int
 	order   []*ir.Value
 	only    map[*ir.Value]bool // weights stored as packed panels alone
@@ -359,14 +383,9 @@ func (e *encoder) weight(t *ir.Tensor, packedOnly bool) {
 	e.uint(e.place(Raw(t.Data)))
 }
 
-// place appends b to the weights section at a 64-byte-aligned offset and
+// place adds b to the weights section at a 64-byte-aligned offset and
 // returns that offset.
-func (e *encoder) place(b []byte) uint64 {
-	pad(&e.weights, 0)
-	off := uint64(e.weights.Len())
-	e.weights.Write(b)
-	return off
-}
+func (e *encoder) place(b []byte) uint64 { return e.weights.place(b) }
 
 // packed writes the packed-weights table; the panels go to the weights.
 func (e *encoder) packed(ws []*PackedWeight) {
