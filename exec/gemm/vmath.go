@@ -176,3 +176,47 @@ func layerNormGo(y, sum, x, skip, scale, bias []float32, eps float64, rms bool) 
 		y[i] = (v - m) * inv * scale[i]
 	}
 }
+
+// SoftmaxTile is one step of an online softmax over a row whose values
+// come in tiles (x, one tile): with m the largest value and l the sum of
+// e^(v-m) over the earlier tiles (m = -Inf and l = 0 before the first),
+// it replaces x by e^(x-m'), where m' = max(m, max(x)), sets m to m' and
+// l to l·α + Σe^(x-m'), and returns α = e^(m-m'), the factor by which
+// anything accumulated with the earlier tiles' weights must be scaled.
+// While every value so far is -Inf, x becomes zeros and α is 1. Dividing
+// the accumulated result by l at the end gives the softmax-weighted sum.
+func SoftmaxTile(x []float32, m, l *float32) (alpha float32) {
+	if len(x) == 0 {
+		return 1
+	}
+	var mt float32
+	if vecMath {
+		mt = maxAVX512(&x[0], len(x))
+	} else {
+		mt = float32(math.Inf(-1))
+		for _, v := range x {
+			mt = max(mt, v)
+		}
+	}
+	mn := max(*m, mt)
+	if math.IsInf(float64(mn), -1) {
+		clear(x)
+		return 1
+	}
+	var sum float32
+	if vecMath && !math.IsInf(float64(mn), 1) && mn == mn {
+		sum = expSumAVX512(&x[0], &x[0], len(x), mn)
+	} else {
+		s := 0.0
+		for i, v := range x {
+			e := float32(math.Exp(float64(v - mn)))
+			x[i] = e
+			s += float64(e)
+		}
+		sum = float32(s)
+	}
+	alpha = float32(math.Exp(float64(*m - mn)))
+	*l = *l*alpha + sum
+	*m = mn
+	return alpha
+}

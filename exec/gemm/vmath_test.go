@@ -220,3 +220,48 @@ func TestLayerNorm(t *testing.T) {
 		}
 	})
 }
+
+// TestSoftmaxTile checks that an online softmax over tiles gives the
+// softmax of the whole row.
+func TestSoftmaxTile(t *testing.T) {
+	withVecMath(t, func(t *testing.T) {
+		inf := float32(math.Inf(-1))
+		for _, n := range []int{1, 7, 40, 100} {
+			x := make([]float32, n)
+			for i := range x {
+				x[i] = float32((i*29)%31)/3 - 5
+				if i%7 == 2 {
+					x[i] = inf
+				}
+			}
+			if n == 40 { // the first tiles masked
+				for i := range 20 {
+					x[i] = inf
+				}
+			}
+			want := make([]float32, n)
+			softmaxGo(want, x)
+			for _, tile := range []int{1, 5, 16, n} {
+				m, l := inf, float32(0)
+				got := append([]float32(nil), x...)
+				scale := make([]float32, n) // what each tile's weights must still be scaled by
+				for t0 := 0; t0 < n; t0 += tile {
+					t1 := min(n, t0+tile)
+					alpha := SoftmaxTile(got[t0:t1], &m, &l)
+					for i := range t0 {
+						scale[i] *= alpha
+					}
+					for i := t0; i < t1; i++ {
+						scale[i] = 1
+					}
+				}
+				for i := range got {
+					g := got[i] * scale[i] / l
+					if math.Abs(float64(g-want[i])) > 1e-6 {
+						t.Fatalf("n=%d tile=%d: p[%d] = %g, want %g", n, tile, i, g, want[i])
+					}
+				}
+			}
+		}
+	})
+}

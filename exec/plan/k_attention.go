@@ -9,17 +9,24 @@ import (
 )
 
 // scoreBudget bounds the score scratch of a worker (floats): a block of
-// query rows holds rows × (key length) scores at once. Large blocks let
-// one packing of K serve many queries (the 16-row GEMM micro-kernel wants
-// many rows); the bound keeps the scores in L2.
-const scoreBudget = 1 << 16
+// query rows holds rows × (keys of a tile) scores at once. Large blocks let
+// one packing of K serve many queries; the bound keeps the scores in L2.
+// A variable so that tests can force key tiles on small shapes.
+var scoreBudget = 1 << 16
 
-// blockRows returns the query rows per block for sq queries and skv keys:
-// a multiple of 16 between 16 and 256 with rows·skv <= scoreBudget where
-// possible, and at most sq.
-func blockRows(sq, skv int) int {
-	r := min(max(scoreBudget/max(skv, 1)/16*16, 16), 256)
-	return max(1, min(r, sq))
+// attnTiles returns the query rows per block and the keys per tile for sq
+// queries and skv keys. While at least 64 rows (or all of them) fit with
+// every key, there is one tile (a multiple of 16 rows, at most 256, within
+// scoreBudget where possible); longer key sequences are cut into tiles of
+// a multiple of 16 keys for blocks of up to 128 rows, combined with an
+// online softmax, so the scores never span the whole key length.
+func attnTiles(sq, skv int) (qb, kt int) {
+	if r := scoreBudget / max(skv, 1) / 16 * 16; r >= min(sq, 64) {
+		return max(1, min(r, 256, sq)), max(skv, 1)
+	}
+	qb = max(1, min(sq, 128))
+	kt = max(16, scoreBudget/qb/16*16)
+	return qb, min(kt, skv)
 }
 
 // headLayout addresses the rows of a Q, K, V or output tensor by batch and
@@ -73,6 +80,7 @@ type attnKernel struct {
 	scale       float32
 	causal      bool
 	qb          int // query rows per block
+	kt          int // keys per tile
 	blocks      int // query blocks per head
 	units       int
 	parts       int
@@ -133,12 +141,13 @@ func buildAttention(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) ru
 		}
 		a.hasBias = true
 	}
-	a.qb = blockRows(a.q.s, a.k.s)
+	a.qb, a.kt = attnTiles(a.q.s, a.k.s)
 	a.blocks = (a.q.s + a.qb - 1) / a.qb
 	a.units = a.q.b * a.q.h * a.blocks
 	a.parts = max(1, min(e.pool.Threads(), a.units))
 	for range a.parts {
-		a.scratch = append(a.scratch, make([]float32, a.qb*a.k.s))
+		// scores, then the running max and sum of each row
+		a.scratch = append(a.scratch, make([]float32, a.qb*a.kt+2*a.qb))
 	}
 	a.errs = make([]error, a.parts)
 	a.body = a.run
@@ -172,35 +181,89 @@ func (a *attnKernel) unit(s []float32, u int) error {
 	b, h, blk := u/(a.q.h*a.blocks), u/a.blocks%a.q.h, u%a.blocks
 	q0 := blk * a.qb
 	rows := min(a.qb, a.q.s-q0)
-	skv, kh := a.k.s, h/a.group
+	skv, kh, kt := a.k.s, h/a.group, a.kt
 	// Keys past the last one any query of the block may see are skipped.
 	keys := skv
 	if a.causal {
 		keys = min(skv, max(0, q0+rows+skv-a.q.s))
 	}
-	if keys > 0 {
-		if err := gemm.Sgemm(false, true, rows, keys, a.q.d, a.scale, a.qd[a.q.off(b, h, q0):], a.q.ld,
-			a.kd[a.k.off(b, kh, 0):], a.k.ld, 0, s, skv, nil); err != nil {
+	od := a.od[a.o.off(b, h, q0):]
+	if keys <= kt {
+		// One tile: the plain softmax.
+		if err := a.scores(s, b, h, kh, q0, rows, 0, keys); err != nil {
+			return err
+		}
+		for i := range rows {
+			softmaxRow(s[i*kt:i*kt+keys], s[i*kt:i*kt+keys])
+		}
+		return gemm.Sgemm(false, false, rows, a.v.d, keys, 1, s, kt, a.vd[a.v.off(b, kh, 0):], a.v.ld,
+			0, od, a.o.ld, nil)
+	}
+	// Key tiles with an online softmax: the output rows accumulate
+	// e^(score-m)·V with the running max m, rescaled when m grows, and are
+	// divided by the running sum l at the end.
+	mx, l := s[a.qb*kt:][:rows], s[a.qb*kt+a.qb:][:rows]
+	for i := range rows {
+		mx[i], l[i] = float32(math.Inf(-1)), 0
+	}
+	for t0 := 0; t0 < keys; t0 += kt {
+		kn := min(kt, keys-t0)
+		if err := a.scores(s, b, h, kh, q0, rows, t0, kn); err != nil {
+			return err
+		}
+		for i := range rows {
+			alpha := gemm.SoftmaxTile(s[i*kt:i*kt+kn], &mx[i], &l[i])
+			if t0 > 0 && alpha != 1 {
+				orow := od[i*a.o.ld : i*a.o.ld+a.v.d]
+				for x := range orow {
+					orow[x] *= alpha
+				}
+			}
+		}
+		var beta float32
+		if t0 > 0 {
+			beta = 1
+		}
+		if err := gemm.Sgemm(false, false, rows, a.v.d, kn, 1, s, kt, a.vd[a.v.off(b, kh, t0):], a.v.ld,
+			beta, od, a.o.ld, nil); err != nil {
 			return err
 		}
 	}
 	for i := range rows {
-		row := s[i*skv : (i+1)*skv]
-		visible := keys
-		if a.causal {
-			visible = min(skv, max(0, q0+i+1+skv-a.q.s))
+		inv := 1 / l[i]
+		orow := od[i*a.o.ld : i*a.o.ld+a.v.d]
+		for x := range orow {
+			orow[x] *= inv
 		}
-		for j := visible; j < keys; j++ {
-			row[j] = float32(math.Inf(-1))
+	}
+	return nil
+}
+
+// scores stores in s (rows kt apart) the scaled scores of query rows
+// [q0, q0+rows) of head h against keys [t0, t0+kn) of key head kh, with
+// the bias added and the keys a query may not see (causal) at -Inf.
+func (a *attnKernel) scores(s []float32, b, h, kh, q0, rows, t0, kn int) error {
+	kt, skv := a.kt, a.k.s
+	if kn > 0 {
+		if err := gemm.Sgemm(false, true, rows, kn, a.q.d, a.scale, a.qd[a.q.off(b, h, q0):], a.q.ld,
+			a.kd[a.k.off(b, kh, t0):], a.k.ld, 0, s, kt, nil); err != nil {
+			return err
+		}
+	}
+	for i := range rows {
+		row := s[i*kt : i*kt+kn]
+		if a.causal {
+			visible := min(skv, max(0, q0+i+1+skv-a.q.s))
+			for j := max(visible-t0, 0); j < kn; j++ {
+				row[j] = float32(math.Inf(-1))
+			}
 		}
 		if a.hasBias {
-			bo := b*a.biasStrides[0] + h*a.biasStrides[1] + (q0+i)*a.biasStrides[2]
-			for j := range keys {
+			bo := b*a.biasStrides[0] + h*a.biasStrides[1] + (q0+i)*a.biasStrides[2] + t0*a.biasStrides[3]
+			for j := range kn {
 				row[j] += a.bias[bo+j*a.biasStrides[3]]
 			}
 		}
-		softmaxRow(row[:keys], row[:keys])
 	}
-	return gemm.Sgemm(false, false, rows, a.v.d, keys, 1, s, skv, a.vd[a.v.off(b, kh, 0):], a.v.ld,
-		0, a.od[a.o.off(b, h, q0):], a.o.ld, nil)
+	return nil
 }

@@ -34,7 +34,7 @@ func benchKernel(b *testing.B, n *ir.Node, ins []*ir.Tensor, out []int64, flops 
 
 func BenchmarkAttention(b *testing.B) {
 	r := rand.New(rand.NewPCG(1, 1))
-	for _, s := range []int64{128, 512} {
+	for _, s := range []int64{128, 512, 2048} {
 		b.Run(fmt.Sprintf("bert-base/S=%d", s), func(b *testing.B) {
 			attrs := map[string]*ir.Attr{"num_heads": aInt(12), "scale": aFloat(0.125)}
 			ins := []*ir.Tensor{randF32(r, 1, s, 768), randF32(r, 1, s, 768), randF32(r, 1, s, 768)}

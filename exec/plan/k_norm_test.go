@@ -59,3 +59,17 @@ func TestAttentionKernel(t *testing.T) {
 		checkKernel(t, node("ai.tfc:Attention", attrs), in)
 	}
 }
+
+// TestAttentionKernelTiled runs the attention tests with a score budget
+// so small that the longer key sequences are cut into tiles of 16 keys,
+// the online-softmax path of long sequences.
+func TestAttentionKernelTiled(t *testing.T) {
+	saved := scoreBudget
+	defer func() { scoreBudget = saved }()
+	scoreBudget = 256
+	if qb, kt := attnTiles(70, 70); kt >= 70 || qb != 70 {
+		t.Fatalf("attnTiles(70, 70) = %d, %d: want key tiles", qb, kt)
+	}
+	TestAttentionKernel(t)
+	TestPackedAttentionKernel(t)
+}
