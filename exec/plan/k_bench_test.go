@@ -61,6 +61,14 @@ func BenchmarkBinary(b *testing.B) {
 		ins := []*ir.Tensor{randF32(r, 1, 128, 768), randF32(r, 1, 128, 768)}
 		benchKernel(b, node("Add", nil), ins, []int64{1, 128, 768}, 0)
 	})
+	b.Run("Where/causal-mask", func(b *testing.B) {
+		mask, _ := ir.NewTensor(ir.Bool, []int64{1, 1, 128, 128})
+		for i, m := 0, mask.Data.([]bool); i < len(m); i++ {
+			m[i] = i%128 <= i/128
+		}
+		ins := []*ir.Tensor{mask, randF32(r, 1, 12, 128, 128), randF32(r)}
+		benchKernel(b, node("Where", nil), ins, []int64{1, 12, 128, 128}, 0)
+	})
 	b.Run("Add/bias", func(b *testing.B) {
 		ins := []*ir.Tensor{randF32(r, 1, 128, 768), randF32(r, 768)}
 		benchKernel(b, node("Add", nil), ins, []int64{1, 128, 768}, 0)

@@ -95,6 +95,19 @@ func where[T any](p *bcast, c []bool, x, z, y []T) {
 	for r := range p.outer {
 		ic, ix, iz := p.offs[0][r], p.offs[1][r], p.offs[2][r]
 		row := y[r*p.inner : (r+1)*p.inner]
+		if p.steps[0] == 1 && p.steps[1] == 1 && p.steps[2] == 0 {
+			// A mask row choosing between a row and one value (the
+			// attention masks of decoder exports).
+			cr, xr, zv := c[ic:ic+len(row)], x[ix:ix+len(row)], z[iz]
+			for i := range row {
+				if cr[i] {
+					row[i] = xr[i]
+				} else {
+					row[i] = zv
+				}
+			}
+			continue
+		}
 		for i := range row {
 			if c[ic+i*p.steps[0]] {
 				row[i] = x[ix+i*p.steps[1]]
