@@ -27,8 +27,9 @@ import (
 //     [S, B, H·D] (perm 120 for the keys), which the fused node reads
 //     through Transpose(x, 102) and whose output it transposes back.
 //
-// The scale is the product of the constant factors on the scores and on
-// Q (Whisper and torch scale Q before the product). The mask is none, an
+// The scale is the product of the constant factors on the scores, on Q
+// and on Kᵀ (Whisper and torch scale Q before the product, ONNX's
+// Attention function both Q and Kᵀ by √scale). The mask is none, an
 // additive bias, a causal mask the matcher proves (causalMask), which
 // becomes causal=1, or, in the batch-merged form, torch's key padding mask
 // Where(Reshape(Expand(m, [1, H, 1, 1]), [B·H, 1, S]), -inf, 0), which
@@ -49,12 +50,13 @@ var attentionFusion = fusion{name: "Attention", anchor: "MatMul", match: func(m 
 		return nil
 	}
 	qs, q := queryOf(m, sc.qk.Inputs[0])
-	k := keysOf(m, m.parent(sc.qk, 1, "Transpose"))
+	ks, kt := scaledKeys(m, sc.qk.Inputs[1])
+	k := keysOf(m, kt)
 	v := headsOf(m, pv.Inputs[1])
 	if q == nil || k == nil || v == nil {
 		return nil
 	}
-	scale := sc.scale * qs
+	scale := sc.scale * qs * ks
 	if scale == 0 {
 		return m.fail("the scale is zero")
 	}
@@ -230,8 +232,8 @@ func mergedHeads(m *matcher, pv *ir.Node, q *heads, width int64) *ir.Value {
 	keeps := func(axis int) bool { // a dimension of the output, or of Q
 		return copiesDim(target.elems[axis], tr.Outputs[0], axis) || copiesDim(target.elems[axis], q.x, axis)
 	}
-	if !ok || len(target.elems) != 3 || !keeps(0) || !keeps(1) || !target.elems[2].isConst(width) {
-		m.fail("the merge %s's target is not [0, 0, %d]", merge.Describe(), width)
+	if !ok || len(target.elems) != 3 || !keeps(0) || !keeps(1) || !target.elems[2].isConst(width) && !target.elems[2].isConst(-1) {
+		m.fail("the merge %s's target is not [0, 0, %d] (or [0, 0, -1])", merge.Describe(), width)
 		return nil
 	}
 	return merge.Outputs[0]
@@ -278,7 +280,8 @@ type scores struct {
 
 // scoresOf walks from the Softmax input down to the query-key MatMul
 // through constant scalings (Mul, Div) and at most one mask: an Add of a
-// bias or of a causal mask (triluCausalMask, arangeCausalMask), or
+// bias, of constant zeros (dropped), of a causal mask (triluCausalMask,
+// arangeCausalMask, or constCausalMask once folded to a constant), or
 // Where(causal condition, scores, very negative) (slicedCausalMask). A
 // scaling above the mask would scale the mask too and ends the match.
 func scoresOf(m *matcher, x *ir.Value) *scores {
@@ -326,10 +329,16 @@ func scoresOf(m *matcher, x *ir.Value) *scores {
 		}
 		x = n.Inputs[slot]
 		mask := n.Inputs[1-slot]
+		if mask.Const != nil && zeroBias(n, x) {
+			continue // ONNX's Attention function adds zeros when it has no mask
+		}
 		if m.try(true, func(p *matcher) bool { sc.causal = causalMask(p, mask); return sc.causal != nil }) {
 			continue
 		}
 		m.reason = ""
+		if sc.causal = constCausalMask(n, x); sc.causal != nil {
+			continue
+		}
 		sc.bias = mask
 	}
 }
@@ -410,6 +419,7 @@ func headsOf(m *matcher, v *ir.Value) *heads {
 	}
 	v = unrepeat(m, v)
 	var o *heads
+	prev := m.reason
 	if m.try(false, func(p *matcher) bool {
 		tr := p.producer(v, "the heads", "Transpose")
 		switch {
@@ -422,7 +432,7 @@ func headsOf(m *matcher, v *ir.Value) *heads {
 	}) {
 		return o
 	}
-	m.reason = ""
+	m.reason = prev
 	hd, ok1 := dimOf(v, 1)
 	dd, ok2 := dimOf(v, 3)
 	if v.Shape.Rank() != 4 || !ok1 || !ok2 || len(hd.terms) != 0 || len(dd.terms) != 0 {
@@ -430,6 +440,22 @@ func headsOf(m *matcher, v *ir.Value) *heads {
 		return nil
 	}
 	return &heads{x: v, h: hd.c, d: dd.c}
+}
+
+// scaledKeys takes constant scalings off the transposed keys (ONNX's
+// Attention function scales Kᵀ by √scale) and returns their product and
+// the key Transpose.
+func scaledKeys(m *matcher, v *ir.Value) (float64, *ir.Node) {
+	s := 1.0
+	for v != nil && v.Producer != nil && v.Producer.Domain == "" && (v.Producer.Op == "Mul" || v.Producer.Op == "Div") {
+		c, rest, ok := scaling(v.Producer)
+		if !ok {
+			break
+		}
+		m.nodes = append(m.nodes, v.Producer)
+		s, v = s*c, rest
+	}
+	return s, m.producer(v, "the transposed keys", "Transpose")
 }
 
 // keysOf matches the transposed keys: a head split with perm 0231, a
@@ -459,6 +485,12 @@ func splitHeads(m *matcher, tr *ir.Node) *heads {
 	}
 	t, ok := m.symbolic(r.Input(1))
 	x := r.Inputs[0]
+	if ok && len(t.elems) == 4 && t.elems[3].isConst(-1) && len(t.elems[2].terms) == 0 && t.elems[2].c > 0 {
+		// [B, S, H, -1] (ONNX's Attention function): D from the width.
+		if w, ok2 := dimOf(x, -1); ok2 && len(w.terms) == 0 && w.c > 0 && w.c%t.elems[2].c == 0 {
+			t.elems[3] = known(w.c / t.elems[2].c)
+		}
+	}
 	if !ok || len(t.elems) != 4 || x.Shape.Rank() != 3 || !copiesDim(t.elems[0], x, 0) ||
 		len(t.elems[2].terms) != 0 || len(t.elems[3].terms) != 0 || t.elems[2].c <= 0 || t.elems[3].c <= 0 {
 		m.fail("%s does not split [B, S, H·D] into [0, 0, H, D]", r.Describe())
@@ -530,7 +562,7 @@ func ratio(a, b symInt) (int64, bool) {
 // Reshape(Expand(Unsqueeze(x, 2), [B, Hkv, n, S, D]), [B, Hkv·n, S, D]),
 // returning x (whose head count becomes kv_num_heads); otherwise v.
 func unrepeat(m *matcher, v *ir.Value) *ir.Value {
-	x := v
+	x, prev := v, m.reason
 	m.try(false, func(p *matcher) bool {
 		r := p.producer(v, "the repeated heads", "Reshape")
 		un := p.parent(p.parent(r, 0, "Expand"), 0, "Unsqueeze")
@@ -555,7 +587,7 @@ func unrepeat(m *matcher, v *ir.Value) *ir.Value {
 		x = in
 		return true
 	})
-	m.reason = ""
+	m.reason = prev
 	return x
 }
 

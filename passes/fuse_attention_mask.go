@@ -312,3 +312,52 @@ func keyPaddingBias(m *matcher, mask *ir.Value, q *heads) *ir.Value {
 	}
 	return m.newNode(w.Name+"/bias", "Where", nil, fill.DType, pad.Shape, pad, fill, zero)
 }
+
+// zeroBias reports whether the Add n adds a constant of zeros to the
+// scores x without broadcasting them to a larger shape.
+func zeroBias(n *ir.Node, x *ir.Value) bool {
+	mask := n.Inputs[0]
+	if mask == x {
+		mask = n.Inputs[1]
+	}
+	return mask.Const != nil && allZero(mask.Const) && n.Outputs[0].Shape.Equal(x.Shape) && x.Shape.Rank() <= 4
+}
+
+// constCausalMask proves a constant additive causal mask, what constant
+// folding makes of a Trilu or comparison mask over static shapes: the
+// mask of the Add n of the scores x is [1, …, 1, Sq, Sk] (Sq ≤ Sk), 0
+// where key j ≤ i + Sk − Sq (tfc's bottom-right alignment) and very
+// negative elsewhere, and does not broadcast the scores.
+func constCausalMask(n *ir.Node, x *ir.Value) causalCheck {
+	mask := n.Inputs[0]
+	if mask == x {
+		mask = n.Inputs[1]
+	}
+	t := mask.Const
+	if t == nil {
+		return nil
+	}
+	r := len(t.Shape)
+	if !t.DType.IsFloat() || r < 2 || r > x.Shape.Rank() || !n.Outputs[0].Shape.Equal(x.Shape) {
+		return nil
+	}
+	for _, d := range t.Shape[:r-2] {
+		if d != 1 {
+			return nil
+		}
+	}
+	sq, sk := t.Shape[r-2], t.Shape[r-1]
+	if sq > sk {
+		return nil
+	}
+	vals := t.Float64s()
+	for i := range sq {
+		for j := range sk {
+			v := vals[i*sk+j]
+			if j <= i+sk-sq && v != 0 || j > i+sk-sq && v > -1e30 {
+				return nil
+			}
+		}
+	}
+	return func(_ *matcher, q, k symInt) bool { return q.isConst(sq) && k.isConst(sk) }
+}
