@@ -31,6 +31,9 @@ type matcher struct {
 	extra  []*ir.Node
 	consts []*ir.Value
 	reason string
+	// opset is the default-domain opset of the graph, for fusions into
+	// plain ONNX ops that exist from some opset on.
+	opset int64
 }
 
 // fail records why the pattern does not match and returns nil.
@@ -89,7 +92,7 @@ func (m *matcher) child(n *ir.Node, op string) *ir.Node {
 // join m's (as soft nodes if soft is set: shared masks that stay while
 // other readers remain); when it fails, its reason becomes m's.
 func (m *matcher) try(soft bool, f func(p *matcher) bool) bool {
-	p := &matcher{uses: m.uses}
+	p := &matcher{uses: m.uses, opset: m.opset}
 	if !f(p) {
 		m.fail("%s", p.reason)
 		return false
@@ -255,7 +258,7 @@ func runFusion(f fusion) func(g *ir.Graph, c Counters) error {
 				if drop[n] || n.Domain != "" || n.Op != f.anchor {
 					continue
 				}
-				m := &matcher{uses: uses}
+				m := &matcher{uses: uses, opset: opsetOf(g)}
 				fn := f.match(m, n)
 				if fn == nil || !m.internalUsesOnly(sg, n, fn) || anyDropped(m.nodes, drop) {
 					continue
@@ -316,7 +319,7 @@ func ExplainFusions(g *ir.Graph) []string {
 			if n.Domain != "" || n.Op != f.anchor {
 				return
 			}
-			m := &matcher{uses: uses}
+			m := &matcher{uses: uses, opset: opsetOf(g)}
 			if fn := f.match(m, n); fn != nil && m.internalUsesOnly(sg, n, fn) {
 				m.reason = "matches (the pass is disabled or below the level)"
 			}

@@ -47,6 +47,8 @@ var Pipeline = []Pass{
 	{"simplify matmul", Basic, simplifyMatMul},
 	{"fuse softmax", Basic, runFusion(softmaxFusion)},
 	{"fuse log softmax", Basic, runFusion(logSoftmaxFusion)},
+	{"fuse layer normalization", Basic, runFusion(layerNormalizationFusion)},
+	{"fuse rms normalization", Basic, runFusion(rmsNormalizationFusion)},
 	{"late dce", Basic, deadCode},
 	{"fuse layernorm", Extended, runFusion(layerNormFusion)},
 	{"fuse native layernorm", Extended, runFusion(nativeLayerNormFusion)},
@@ -67,7 +69,7 @@ var Pipeline = []Pass{
 }
 
 // fusions lists the patterns ExplainFusions checks.
-var fusions = []fusion{softmaxFusion, logSoftmaxFusion, layerNormFusion, nativeLayerNormFusion, rmsNormFusion,
+var fusions = []fusion{softmaxFusion, logSoftmaxFusion, layerNormalizationFusion, rmsNormalizationFusion, layerNormFusion, nativeLayerNormFusion, rmsNormFusion,
 	nativeRMSNormFusion, geluFusion, nativeGeluFusion, biasGeluFusion,
 	rotaryFusion, attentionFusion, linearFusion, gemmLinearFusion, skipLayerNormFusion}
 
