@@ -4,10 +4,11 @@
 // kernel followed by a copy into the arena for ops without one.
 //
 // A plan whose shapes are symbolic is planned once per input-shape
-// signature: the first run at a new signature runs the reference kernels,
-// records every shape, and plans memory; later runs at that signature use
-// the arena. An Executor is shared by many Runners (one per session), each
-// with its own arena.
+// signature: the first run at a new signature infers every shape (running
+// the reference kernels only where values, not shapes, decide them: see
+// record.go) and plans memory; every run at that signature, the first
+// included, uses the arena. An Executor is shared by many Runners (one per
+// session), each with its own arena.
 package plan
 
 import (
@@ -15,6 +16,7 @@ import (
 	"fmt"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/tfc-project/tfc/codegen"
 	"github.com/tfc-project/tfc/exec"
@@ -30,8 +32,9 @@ const maxSignatures = 16
 type Executor struct {
 	p      *codegen.Plan
 	interp *exec.Interpreter
-	inIDs  []int // value ids of the graph inputs
-	outIDs []int // value ids of the graph outputs
+	inIDs  []int                      // value ids of the graph inputs
+	outIDs []int                      // value ids of the graph outputs
+	rp     atomic.Pointer[recordPlan] // what recording runs and needs (record.go)
 
 	mu   sync.Mutex
 	sigs []*signature
@@ -57,6 +60,7 @@ func New(p *codegen.Plan) (*Executor, error) {
 		return nil, err
 	}
 	e.packs.init(p)
+	e.rp.Store(newRecordPlan(p, make([]bool, len(p.Steps))))
 	for _, v := range p.Graph.Inputs {
 		e.inIDs = append(e.inIDs, p.ValueID(v))
 	}
@@ -100,22 +104,13 @@ func (r *Runner) Run(inputs map[string]*ir.Tensor) (map[string]*ir.Tensor, error
 		return r.interpret(inputs)
 	}
 	if pr := r.find(inputs); pr != nil {
-		err := pr.run(inputs)
-		if err == nil {
-			return r.publish(pr.slots), nil
-		}
-		if !errors.Is(err, errReplan) {
-			return nil, err
-		}
-		e.markDynamic(pr.sig)
-		r.progs = slices.DeleteFunc(r.progs, func(q *program) bool { return q == pr })
-		return r.interpret(inputs)
+		return r.runProgram(pr, inputs)
 	}
 	sig, outs, err := e.signatureFor(inputs)
 	if err != nil {
 		return nil, err
 	}
-	if sig.dynamic {
+	if e.isDynamic(sig) {
 		return r.interpret(inputs)
 	}
 	pr, err := newProgram(e, sig, &r.env)
@@ -132,10 +127,23 @@ func (r *Runner) Run(inputs map[string]*ir.Tensor) (map[string]*ir.Tensor, error
 		}
 		return r.out, nil
 	}
-	if err := pr.run(inputs); err != nil {
+	return r.runProgram(pr, inputs)
+}
+
+// runProgram runs pr and publishes its outputs. When a shape or parameter
+// differs from its signature's plan, the signature is marked dynamic and
+// the inputs go through the interpreter.
+func (r *Runner) runProgram(pr *program, inputs map[string]*ir.Tensor) (map[string]*ir.Tensor, error) {
+	err := pr.run(inputs)
+	if err == nil {
+		return r.publish(pr.slots), nil
+	}
+	if !errors.Is(err, errReplan) {
 		return nil, err
 	}
-	return r.publish(pr.slots), nil
+	r.e.markDynamic(pr.sig)
+	r.progs = slices.DeleteFunc(r.progs, func(q *program) bool { return q == pr })
+	return r.interpret(inputs)
 }
 
 // publish fills the output map from the program's slots.
@@ -195,6 +203,13 @@ func (e *Executor) matches(sig *signature, inputs map[string]*ir.Tensor) bool {
 	return given == len(inputs)
 }
 
+// isDynamic reports whether sig's shapes depend on data.
+func (e *Executor) isDynamic(sig *signature) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return sig.dynamic
+}
+
 // markDynamic records that sig's shapes depend on data.
 func (e *Executor) markDynamic(sig *signature) {
 	e.mu.Lock()
@@ -203,8 +218,8 @@ func (e *Executor) markDynamic(sig *signature) {
 }
 
 // signatureFor returns the plan of the inputs' shape signature, recording
-// it with a reference run when it is new; outs are that run's outputs
-// (nil when the signature was already known).
+// it when it is new; outs are the graph outputs when that took a reference
+// run of the whole graph (nil otherwise).
 func (e *Executor) signatureFor(inputs map[string]*ir.Tensor) (*signature, []*ir.Tensor, error) {
 	e.mu.Lock()
 	for _, s := range e.sigs {
@@ -217,7 +232,7 @@ func (e *Executor) signatureFor(inputs map[string]*ir.Tensor) (*signature, []*ir
 	if err := exec.CheckInputs(e.p.Graph, inputs); err != nil {
 		return nil, nil, err
 	}
-	sig, outs, err := e.record(inputs)
+	sig, outs, err := e.newSignature(inputs)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -227,62 +242,6 @@ func (e *Executor) signatureFor(inputs map[string]*ir.Tensor) (*signature, []*ir
 	}
 	e.sigs = append(e.sigs, sig)
 	e.mu.Unlock()
-	return sig, outs, nil
-}
-
-// record runs the plan with the reference kernels, noting every value's
-// shape and the parameter inputs of the fast kernels, and plans memory.
-func (e *Executor) record(inputs map[string]*ir.Tensor) (*signature, []*ir.Tensor, error) {
-	p := e.p
-	vals := make([]*ir.Tensor, len(p.Values))
-	for id, v := range p.Values {
-		vals[id] = p.Unpacked(v.Const) // packed-only weights, for the reference kernels
-	}
-	sig := &signature{shapes: make([][]int64, len(p.Values)), params: make([][]*ir.Tensor, len(p.Steps))}
-	for i, v := range p.Graph.Inputs {
-		var shape []int64
-		if t := inputs[v.Name]; t != nil {
-			vals[e.inIDs[i]] = t
-			shape = slices.Clone(t.Shape)
-		}
-		sig.key = append(sig.key, shape)
-	}
-	for si, s := range p.Steps {
-		n := s.Node
-		ins := make([]*ir.Tensor, len(n.Inputs))
-		for i, v := range n.Inputs {
-			if id := p.ValueID(v); id >= 0 {
-				ins[i] = vals[id]
-			}
-		}
-		if def, ok := kernels[n.QualifiedOp()]; ok && len(def.params) > 0 {
-			sig.params[si] = make([]*ir.Tensor, len(n.Inputs))
-			for _, slot := range def.params {
-				if slot < len(ins) && ins[slot] != nil {
-					sig.params[si][slot] = ins[slot].Clone()
-				}
-			}
-		}
-		outs, err := e.interp.RunNode(n, ins)
-		if err != nil {
-			return nil, nil, err
-		}
-		for i, v := range n.Outputs {
-			if id := p.ValueID(v); id >= 0 && i < len(outs) {
-				vals[id] = outs[i]
-			}
-		}
-	}
-	for id, t := range vals {
-		if t != nil && p.Values[id].Kind == ir.TensorValue {
-			sig.shapes[id] = slices.Clone(t.Shape)
-		}
-	}
-	sig.mem = codegen.PlanMemory(p, sig.shapes)
-	outs := make([]*ir.Tensor, len(e.outIDs))
-	for i, id := range e.outIDs {
-		outs[i] = vals[id]
-	}
 	return sig, outs, nil
 }
 
