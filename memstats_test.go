@@ -8,10 +8,10 @@ import (
 )
 
 // TestArenaNumbers checks the memory plan of every testmodel at its first
-// data set's shapes: BERT and GPT-2 within 1.15x of the lower bound and at
-// most half the naive sum; every model no larger than the naive sum.
+// data set's shapes: every model within 1.15x of the lower bound and at
+// most half the naive sum (issue 5 asks it of BERT and GPT-2; the placement
+// reaches the bound itself on every testmodel).
 func TestArenaNumbers(t *testing.T) {
-	strict := map[string]bool{"bert_op13": true, "bert_op17": true, "gpt2_op13": true, "gpt2_op17": true}
 	for _, dir := range testmodelDirs(t) {
 		name := filepath.Base(dir)
 		c, err := golden.LoadCase(dir)
@@ -32,7 +32,7 @@ func TestArenaNumbers(t *testing.T) {
 		if s.ArenaBytes > s.NaiveBytes+int64(64*len(m.Plan().Values)) {
 			t.Errorf("%s: arena %d exceeds the naive sum %d", name, s.ArenaBytes, s.NaiveBytes)
 		}
-		if strict[name] && (ratio > 1.15 || 2*s.ArenaBytes > s.NaiveBytes) {
+		if ratio > 1.15 || 2*s.ArenaBytes > s.NaiveBytes {
 			t.Errorf("%s: arena %d, lower bound %d (%.3fx, want ≤ 1.15x), naive %d (want ≥ 2x the arena)",
 				name, s.ArenaBytes, s.LowerBound, ratio, s.NaiveBytes)
 		}

@@ -1,8 +1,6 @@
 package codegen
 
 import (
-	"sort"
-
 	"github.com/tfc-project/tfc/ir"
 )
 
@@ -79,7 +77,8 @@ type buffer struct {
 // PlanMemory plans the arena for p given every value's concrete shape
 // (indexed by value id): liveness from the schedule, views for reshaping
 // ops, in-place reuse for elementwise ops whose input dies there, and
-// offsets packed greedily, largest buffer first.
+// offsets from the best of several greedy packings, searched further when
+// they miss the lower bound (see place).
 func PlanMemory(p *Plan, shapes [][]int64) *MemPlan {
 	nv := len(p.Values)
 	mp := &MemPlan{Offsets: make([]int64, nv), Bytes: make([]int64, nv)}
@@ -165,7 +164,7 @@ func PlanMemory(p *Plan, shapes [][]int64) *MemPlan {
 		}
 	}
 	mp.LowerBound = lowerBound(bufs, end)
-	mp.ArenaBytes = place(bufs)
+	mp.ArenaBytes = place(bufs, mp.LowerBound)
 	for i, b := range bufOf {
 		if b >= 0 {
 			mp.Offsets[i] = bufs[b].offset
@@ -206,42 +205,6 @@ func lowerBound(bufs []*buffer, steps int) int64 {
 		peak = max(peak, live)
 	}
 	return peak
-}
-
-// place assigns offsets, largest buffer first, each at the lowest aligned
-// offset free of the buffers already placed that are live at the same
-// time, and returns the arena size.
-func place(bufs []*buffer) int64 {
-	order := make([]*buffer, len(bufs))
-	copy(order, bufs)
-	sort.SliceStable(order, func(i, j int) bool {
-		if order[i].bytes != order[j].bytes {
-			return order[i].bytes > order[j].bytes
-		}
-		return order[i].start < order[j].start
-	})
-	var placed []*buffer
-	var arena int64
-	for _, b := range order {
-		var clash []*buffer
-		for _, q := range placed {
-			if q.start <= b.end && b.start <= q.end {
-				clash = append(clash, q)
-			}
-		}
-		sort.Slice(clash, func(i, j int) bool { return clash[i].offset < clash[j].offset })
-		off := int64(0)
-		for _, q := range clash {
-			if off+b.bytes <= q.offset {
-				break
-			}
-			off = max(off, align(q.offset+q.bytes))
-		}
-		b.offset = off
-		arena = max(arena, align(off+b.bytes))
-		placed = append(placed, b)
-	}
-	return arena
 }
 
 // align rounds n up to a multiple of Alignment.
