@@ -82,9 +82,10 @@ var attentionFusion = fusion{name: "Attention", anchor: "MatMul", match: func(m 
 	if sc.bias != nil && sc.bias.Shape.Rank() > 4 {
 		return m.fail("the mask %q has rank above 4", sc.bias.Name)
 	}
-	out := pv.Outputs[0]       // Q's layout: [B, H, S, D] ...
+	out := pv.Outputs[0] // Q's layout: [B, H, S, D] ...
+	var flat *ir.Value
 	if q.x.Shape.Rank() == 3 { // ... or [B, S, H·D], after the head merge
-		if out = mergedHeads(m, pv, q, q.h*v.d); out == nil {
+		if out, flat = mergedHeads(m, pv, q, q.h*v.d); out == nil {
 			return nil
 		}
 	}
@@ -92,8 +93,16 @@ var attentionFusion = fusion{name: "Attention", anchor: "MatMul", match: func(m 
 	if sc.bias != nil {
 		ins = append(ins, sc.bias)
 	}
-	return &ir.Node{Name: pv.Name + "/Attention", Op: "Attention", Domain: ir.TfcDomain, Version: 1,
-		Inputs: ins, Outputs: []*ir.Value{out}, Attrs: attrs}
+	if flat == nil {
+		return &ir.Node{Name: pv.Name + "/Attention", Op: "Attention", Domain: ir.TfcDomain, Version: 1,
+			Inputs: ins, Outputs: []*ir.Value{out}, Attrs: attrs}
+	}
+	// The head merge also flattened [B, S] for a projection: the Attention
+	// gives [B, S, H·D] and a Reshape flattens it.
+	y := m.newNode(pv.Name+"/Attention", "Attention", attrs, out.DType,
+		shapeOf(dimAt(q.x, 0), dimAt(q.x, 1), ir.Fixed(q.h*v.d)), ins...)
+	y.Producer.Domain, y.Producer.Version = ir.TfcDomain, 1
+	return &ir.Node{Name: pv.Name + "/Attention/Reshape", Op: "Reshape", Inputs: []*ir.Value{y, flat}, Outputs: []*ir.Value{out}}
 }}
 
 // seqFirstAttention builds the fused nodes of torch's batch-merged form:
@@ -217,26 +226,43 @@ func shapeOf(dims ...ir.Dim) ir.Shape { return ir.Shape{Ranked: true, Dims: dims
 
 // mergedHeads matches the head merge after the attention's last MatMul,
 // Reshape(Transpose(pv, 0213), [0|B, 0|S, width]), both read by nothing
-// else, and returns the merged output.
-func mergedHeads(m *matcher, pv *ir.Node, q *heads, width int64) *ir.Value {
+// else, and returns the merged output. Over static shapes the merge may
+// also flatten [B, S] for a projection (two Reshapes merged into one,
+// target [B·S, width]): then it also returns that target.
+func mergedHeads(m *matcher, pv *ir.Node, q *heads, width int64) (out, flat *ir.Value) {
 	tr := m.child(pv, "Transpose")
 	if tr == nil || !hasPerm(tr, 0, 2, 1, 3) {
 		m.fail("want Transpose(perm 0,2,1,3) after the attention")
-		return nil
+		return nil, nil
 	}
 	merge := m.child(tr, "Reshape")
 	if merge == nil {
-		return nil
+		return nil, nil
 	}
 	target, ok := m.symbolic(merge.Input(1))
 	keeps := func(axis int) bool { // a dimension of the output, or of Q
 		return copiesDim(target.elems[axis], tr.Outputs[0], axis) || copiesDim(target.elems[axis], q.x, axis)
 	}
-	if !ok || len(target.elems) != 3 || !keeps(0) || !keeps(1) || !target.elems[2].isConst(width) && !target.elems[2].isConst(-1) {
-		m.fail("the merge %s's target is not [0, 0, %d] (or [0, 0, -1])", merge.Describe(), width)
-		return nil
+	switch {
+	case ok && len(target.elems) == 3 && keeps(0) && keeps(1) && (target.elems[2].isConst(width) || target.elems[2].isConst(-1)):
+		return merge.Outputs[0], nil
+	case ok && len(target.elems) == 2 && flattensBatch(target.elems, tr.Outputs[0], width):
+		return merge.Outputs[0], merge.Inputs[1]
 	}
-	return merge.Outputs[0]
+	m.fail("the merge %s's target is not [0, 0, %d] (or [0, 0, -1], or [B·S, %d])", merge.Describe(), width, width)
+	return nil, nil
+}
+
+// flattensBatch reports whether the 2-D Reshape target t of x [B, S, H, D]
+// is [B·S, width] with B and S known (or one of them -1).
+func flattensBatch(t []symInt, x *ir.Value, width int64) bool {
+	b, ok1 := dimOf(x, 0)
+	s, ok2 := dimOf(x, 1)
+	if !ok1 || !ok2 || len(b.terms) > 0 || len(s.terms) > 0 {
+		return false
+	}
+	rows := b.c * s.c
+	return t[0].isConst(rows) && (t[1].isConst(width) || t[1].isConst(-1)) || t[0].isConst(-1) && t[1].isConst(width)
 }
 
 // copiesDim reports whether Reshape target element e keeps dimension axis
@@ -316,7 +342,8 @@ func scoresOf(m *matcher, x *ir.Value) *scores {
 				m.fail("%s does not fill with a very negative constant", n.Describe())
 				return nil
 			}
-			if !m.try(true, func(p *matcher) bool { sc.causal = slicedCausalMask(p, n.Inputs[0]); return sc.causal != nil }) {
+			if sc.causal = constCausalCondition(n.Inputs[0]); sc.causal == nil &&
+				!m.try(true, func(p *matcher) bool { sc.causal = slicedCausalMask(p, n.Inputs[0]); return sc.causal != nil }) {
 				return nil
 			}
 			x = n.Inputs[1]

@@ -325,20 +325,39 @@ func zeroBias(n *ir.Node, x *ir.Value) bool {
 
 // constCausalMask proves a constant additive causal mask, what constant
 // folding makes of a Trilu or comparison mask over static shapes: the
-// mask of the Add n of the scores x is [1, …, 1, Sq, Sk] (Sq ≤ Sk), 0
-// where key j ≤ i + Sk − Sq (tfc's bottom-right alignment) and very
-// negative elsewhere, and does not broadcast the scores.
+// mask of the Add n of the scores x is 0 where tfc's causal attention
+// keeps a score and very negative where it drops one (constCausal), and
+// does not broadcast the scores.
 func constCausalMask(n *ir.Node, x *ir.Value) causalCheck {
 	mask := n.Inputs[0]
 	if mask == x {
 		mask = n.Inputs[1]
 	}
 	t := mask.Const
-	if t == nil {
+	if t == nil || !t.DType.IsFloat() || len(t.Shape) > x.Shape.Rank() || !n.Outputs[0].Shape.Equal(x.Shape) {
 		return nil
 	}
+	return constCausal(t, func(v float64) bool { return v == 0 }, func(v float64) bool { return v <= -1e30 })
+}
+
+// constCausalCondition proves a constant causal Where condition, what
+// constant folding makes of GPT-2's sliced buffer over static shapes:
+// true where a score is kept, false where it is filled (constCausal).
+func constCausalCondition(cond *ir.Value) causalCheck {
+	t := cond.Const
+	if t == nil || t.DType != ir.Bool {
+		return nil
+	}
+	return constCausal(t, func(v float64) bool { return v != 0 }, func(v float64) bool { return v == 0 })
+}
+
+// constCausal reports whether the constant t is a causal mask over
+// [1, …, 1, Sq, Sk] (Sq ≤ Sk): kept where key j ≤ i + Sk − Sq (tfc's
+// bottom-right alignment), dropped elsewhere. Its check then wants
+// queries of length Sq and keys of length Sk.
+func constCausal(t *ir.Tensor, kept, dropped func(float64) bool) causalCheck {
 	r := len(t.Shape)
-	if !t.DType.IsFloat() || r < 2 || r > x.Shape.Rank() || !n.Outputs[0].Shape.Equal(x.Shape) {
+	if r < 2 {
 		return nil
 	}
 	for _, d := range t.Shape[:r-2] {
@@ -354,7 +373,7 @@ func constCausalMask(n *ir.Node, x *ir.Value) causalCheck {
 	for i := range sq {
 		for j := range sk {
 			v := vals[i*sk+j]
-			if j <= i+sk-sq && v != 0 || j > i+sk-sq && v > -1e30 {
+			if j <= i+sk-sq && !kept(v) || j > i+sk-sq && !dropped(v) {
 				return nil
 			}
 		}

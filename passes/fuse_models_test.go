@@ -79,3 +79,52 @@ func TestFusionsOnTestmodels(t *testing.T) {
 		})
 	}
 }
+
+// TestFusionsAtStaticShapes optimizes testmodels with their input shapes
+// fixed to those of data set 0 (what `tfc compile --shape` does): constant
+// folding then turns GPT-2's sliced causal buffer into a constant Where
+// condition and merges the head merge with the projection's flattening
+// Reshape, and every attention must still fuse, causal, and meet the
+// goldens.
+func TestFusionsAtStaticShapes(t *testing.T) {
+	for _, name := range []string{"bert_op17", "gpt2_op17", "gpt2_op13", "llama_op17"} {
+		t.Run(name, func(t *testing.T) {
+			c, err := golden.LoadCase(filepath.Join("..", "testmodels", name))
+			if err != nil {
+				t.Skip(err)
+			}
+			set := c.Sets[0]
+			for _, v := range c.Model.Graph.Inputs {
+				if in := set.Inputs[v.Name]; in != nil {
+					v.Shape = ir.ShapeOf(in.Shape...)
+				}
+			}
+			if _, err := Optimize(c.Model.Graph, Options{Level: Extended, Verify: ir.Verify}); err != nil {
+				t.Fatal(err)
+			}
+			attention := 0
+			for _, n := range c.Model.Graph.Nodes {
+				if n.Op == "Attention" && n.Domain == ir.TfcDomain {
+					attention++
+					if name != "bert_op17" && n.AttrInt("causal", 0) != 1 {
+						t.Errorf("%s is not causal", n.Describe())
+					}
+				}
+			}
+			if attention != 2 {
+				t.Errorf("fused Attention: %d, want 2\n%s", attention, ir.Print(c.Model.Graph))
+			}
+			c.Sets = c.Sets[:1]
+			for _, sr := range golden.RunCase(c, exec.NewInterpreter().Run, golden.ModelDefault) {
+				if sr.Err != nil {
+					t.Fatalf("%s: %v", sr.Set, sr.Err)
+				}
+				for _, o := range sr.Outputs {
+					if !o.Pass {
+						t.Errorf("%s output %q: %s", sr.Set, o.Name, o.Reason)
+					}
+				}
+			}
+		})
+	}
+}
