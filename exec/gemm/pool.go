@@ -3,6 +3,7 @@ package gemm
 import (
 	"runtime"
 	"sync"
+	"time"
 )
 
 // Pool is a fixed set of worker goroutines that run parallel loops. It is
@@ -36,10 +37,43 @@ func NewPool(threads int) *Pool {
 }
 
 func (p *Pool) work() {
-	for t := range p.tasks {
+	for {
+		t, ok := p.next()
+		if !ok {
+			return
+		}
 		t.fn(t.lo, t.hi)
 		t.done.Done()
 	}
+}
+
+// spinWait is how long an idle worker polls for its next task before it
+// blocks. A blocked worker's thread sleeps in the kernel, and waking it
+// takes tens of microseconds, more on a virtual machine, paid on every
+// parallel loop of a run, while the caller waits for it; a worker that
+// still polls starts at once. The loops of a run follow each other
+// closely, so the workers stay awake through a run and sleep soon after.
+const spinWait = time.Millisecond
+
+// next waits for a task, polling for up to spinWait before it blocks; ok
+// is false once the pool is closed.
+func (p *Pool) next() (t task, ok bool) {
+	deadline := time.Now().Add(spinWait)
+	for i := 1; ; i++ {
+		select {
+		case t, ok = <-p.tasks:
+			return t, ok
+		default:
+		}
+		if i%64 == 0 {
+			if time.Now().After(deadline) {
+				break
+			}
+			runtime.Gosched()
+		}
+	}
+	t, ok = <-p.tasks
+	return t, ok
 }
 
 // Threads reports how many goroutines run a loop; 1 for a nil pool.
