@@ -43,6 +43,7 @@ type config struct {
 	iters   int
 	warmup  int
 	budget  time.Duration
+	gap     time.Duration
 	timeout time.Duration
 	ortLib  string
 	out     string
@@ -60,6 +61,7 @@ func mainStatus(args []string) int {
 	iters := fs.Int("iters", 10, "timed runs per engine")
 	warmup := fs.Int("warmup", 1, "untimed runs per engine before the timed ones")
 	budget := fs.Duration("budget", time.Minute, "an engine stops after this much timed running (with at least one timed run)")
+	gap := fs.Duration("gap", 100*time.Millisecond, "idle time before each run, so that no engine's threads still spin from its previous run")
 	timeout := fs.Duration("timeout", 3*time.Minute, "longest wait for one model load or run")
 	ortLib := fs.String("ort-lib", envOr("TFC_ORT_LIB", defaultORTLib), "the onnxruntime shared library (default $TFC_ORT_LIB, else the npm one in bench/)")
 	out := fs.String("out", "RESULTS.md", "Markdown file for the results (\"\" for none)")
@@ -78,7 +80,7 @@ func mainStatus(args []string) int {
 		return compileMain(*compileOut, fs.Args(), inputs)
 	}
 	c := config{models: split(*models), engines: split(*engines), iters: *iters, warmup: *warmup,
-		budget: *budget, timeout: *timeout, ortLib: *ortLib, out: *out}
+		budget: *budget, gap: *gap, timeout: *timeout, ortLib: *ortLib, out: *out}
 	for _, t := range split(*threads) {
 		n, err := strconv.Atoi(t)
 		if err != nil || n < 1 {
@@ -202,6 +204,7 @@ func runConfig(c config, model, artifact string, a *benchkit.Analysis, threads i
 			if p == nil || (len(times[i]) > 0 && spent[i] >= c.budget) {
 				continue
 			}
+			time.Sleep(c.gap)
 			d, err := p.step()
 			if err != nil {
 				rows[i].Err = err.Error()
