@@ -121,18 +121,11 @@ func (s *section) place(b []byte) uint64 {
 
 // ReadFile reads a .tfc artifact from path.
 func ReadFile(path string) (*Plan, error) {
-	f, err := os.Open(path)
+	f, st, err := openArtifact(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st.Size() > maxFileSize {
-		return nil, fmt.Errorf("%s: file too large (%d bytes)", path, st.Size())
-	}
 	buf := AlignedBytes(st.Size())
 	if _, err := io.ReadFull(f, buf); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
@@ -142,6 +135,23 @@ func ReadFile(path string) (*Plan, error) {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return p, nil
+}
+
+// openArtifact opens the artifact file at path and checks its size.
+func openArtifact(path string) (*os.File, os.FileInfo, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err == nil && st.Size() > maxFileSize {
+		err = fmt.Errorf("%s: file too large (%d bytes)", path, st.Size())
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, st, nil
 }
 
 // maxFileSize bounds the size of an artifact file.
@@ -163,18 +173,11 @@ const maxFileSize = math.MaxInt32 * int64(16)
 // fault (SIGBUS on Linux), which no error can report. Replace a model file
 // by renaming a new one over it instead.
 func MapFile(path string) (*Plan, error) {
-	f, err := os.Open(path)
+	f, st, err := openArtifact(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st.Size() > maxFileSize {
-		return nil, fmt.Errorf("%s: file too large (%d bytes)", path, st.Size())
-	}
 	var data []byte
 	var unmap func()
 	if st.Size() >= headerSize && st.Mode().IsRegular() {

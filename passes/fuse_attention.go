@@ -411,15 +411,7 @@ func isScoreChain(v *ir.Value) bool {
 // queryOf matches the query operand: headsOf, with constant scalings
 // before or after the head split taken off. It returns their product.
 func queryOf(m *matcher, v *ir.Value) (float64, *heads) {
-	s := 1.0
-	for v != nil && v.Producer != nil && v.Producer.Domain == "" && (v.Producer.Op == "Mul" || v.Producer.Op == "Div") {
-		c, rest, ok := scaling(v.Producer)
-		if !ok {
-			break
-		}
-		m.nodes = append(m.nodes, v.Producer)
-		s, v = s*c, rest
-	}
+	s, v := takeScalings(m, v)
 	q := headsOf(m, v)
 	if q == nil || q.x.Producer == nil || q.x.Shape.Rank() == 4 && !q.seqFirst {
 		return s, q
@@ -469,10 +461,9 @@ func headsOf(m *matcher, v *ir.Value) *heads {
 	return &heads{x: v, h: hd.c, d: dd.c}
 }
 
-// scaledKeys takes constant scalings off the transposed keys (ONNX's
-// Attention function scales Kᵀ by √scale) and returns their product and
-// the key Transpose.
-func scaledKeys(m *matcher, v *ir.Value) (float64, *ir.Node) {
+// takeScalings matches the constant scalings (Mul or Div by a scalar)
+// that compute v, and returns their product and the value they scale.
+func takeScalings(m *matcher, v *ir.Value) (float64, *ir.Value) {
 	s := 1.0
 	for v != nil && v.Producer != nil && v.Producer.Domain == "" && (v.Producer.Op == "Mul" || v.Producer.Op == "Div") {
 		c, rest, ok := scaling(v.Producer)
@@ -482,6 +473,14 @@ func scaledKeys(m *matcher, v *ir.Value) (float64, *ir.Node) {
 		m.nodes = append(m.nodes, v.Producer)
 		s, v = s*c, rest
 	}
+	return s, v
+}
+
+// scaledKeys takes constant scalings off the transposed keys (ONNX's
+// Attention function scales Kᵀ by √scale) and returns their product and
+// the key Transpose.
+func scaledKeys(m *matcher, v *ir.Value) (float64, *ir.Node) {
+	s, v := takeScalings(m, v)
 	return s, m.producer(v, "the transposed keys", "Transpose")
 }
 
