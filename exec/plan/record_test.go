@@ -252,23 +252,13 @@ const nonZeroGraph = `graph nz(%x:f32[N,2]) -> (%y) {
 // nonzeros makes the signature dynamic (interpreted), and when learning
 // is not allowed the whole graph runs on the reference kernels once.
 func TestDataDependentShapes(t *testing.T) {
-	g, err := ir.Parse(nonZeroGraph)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := ir.InferShapes(g); err != nil {
-		t.Fatal(err)
-	}
-	p, err := codegen.Lower(g, codegen.Options{Target: Target{}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := lowerNonZero(t)
 	x := func(v ...float32) map[string]*ir.Tensor {
 		return map[string]*ir.Tensor{"x": {DType: ir.Float32, Shape: []int64{int64(len(v) / 2), 2}, Data: v}}
 	}
 	check := func(r *Runner, in map[string]*ir.Tensor) {
 		t.Helper()
-		want, err := exec.NewInterpreter().Run(g, in)
+		want, err := exec.NewInterpreter().Run(p.Graph, in)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -321,9 +311,9 @@ func TestDataDependentShapes(t *testing.T) {
 	}
 }
 
-// TestConcurrentLearning records the NonZero graph from 8 runners at
-// once, at shapes of their own and a shared one (run it with -race).
-func TestConcurrentLearning(t *testing.T) {
+// lowerNonZero parses nonZeroGraph and lowers it for the CPU.
+func lowerNonZero(t *testing.T) *codegen.Plan {
+	t.Helper()
 	g, err := ir.Parse(nonZeroGraph)
 	if err != nil {
 		t.Fatal(err)
@@ -335,6 +325,13 @@ func TestConcurrentLearning(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return p
+}
+
+// TestConcurrentLearning records the NonZero graph from 8 runners at
+// once, at shapes of their own and a shared one (run it with -race).
+func TestConcurrentLearning(t *testing.T) {
+	p := lowerNonZero(t)
 	e, err := New(p)
 	if err != nil {
 		t.Fatal(err)
