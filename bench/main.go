@@ -19,6 +19,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/tfc-project/tfc/exec/gemm"
@@ -44,6 +45,7 @@ type config struct {
 	warmup  int
 	budget  time.Duration
 	gap     time.Duration
+	warm    time.Duration
 	timeout time.Duration
 	ortLib  string
 	out     string
@@ -62,6 +64,7 @@ func mainStatus(args []string) int {
 	warmup := fs.Int("warmup", 1, "untimed runs per engine before the timed ones")
 	budget := fs.Duration("budget", time.Minute, "an engine stops after this much timed running (with at least one timed run)")
 	gap := fs.Duration("gap", 100*time.Millisecond, "idle time before each run, so that no engine's threads still spin from its previous run")
+	warm := fs.Duration("warm", 10*time.Millisecond, "after the gap, keep every CPU busy this long before each run, so that no engine starts on cores woken from idle")
 	timeout := fs.Duration("timeout", 3*time.Minute, "longest wait for one model load or run")
 	ortLib := fs.String("ort-lib", envOr("TFC_ORT_LIB", defaultORTLib), "the onnxruntime shared library (default $TFC_ORT_LIB, else the npm one in bench/)")
 	out := fs.String("out", "RESULTS.md", "Markdown file for the results (\"\" for none)")
@@ -80,7 +83,7 @@ func mainStatus(args []string) int {
 		return compileMain(*compileOut, fs.Args(), inputs)
 	}
 	c := config{models: split(*models), engines: split(*engines), iters: *iters, warmup: *warmup,
-		budget: *budget, gap: *gap, timeout: *timeout, ortLib: *ortLib, out: *out}
+		budget: *budget, gap: *gap, warm: *warm, timeout: *timeout, ortLib: *ortLib, out: *out}
 	for _, t := range split(*threads) {
 		n, err := strconv.Atoi(t)
 		if err != nil || n < 1 {
@@ -205,6 +208,7 @@ func runConfig(c config, model, artifact string, a *benchkit.Analysis, threads i
 				continue
 			}
 			time.Sleep(c.gap)
+			busy(c.warm)
 			d, err := p.step()
 			if err != nil {
 				rows[i].Err = err.Error()
@@ -238,6 +242,26 @@ func runConfig(c config, model, artifact string, a *benchkit.Analysis, threads i
 		}
 	}
 	return rows
+}
+
+// busy keeps every CPU busy for d: a core that idled (here, during the
+// gap) runs slowly for its first milliseconds, on this 2-vCPU machine
+// enough to add 20–30% to a 2-thread run that starts on it.
+func busy(d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	var wg sync.WaitGroup
+	end := time.Now().Add(d)
+	for range runtime.NumCPU() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(end) {
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 func specList(specs []benchkit.InputSpec) string {
