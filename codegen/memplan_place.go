@@ -80,13 +80,7 @@ func (p *placer) try(order []int32, bestFit bool) int64 {
 	var arena int64
 	for _, b := range order {
 		sz := p.size[b]
-		p.clash = p.clash[:0]
-		for _, q := range p.nbrs[b] {
-			if p.done[q] {
-				p.clash = append(p.clash, q)
-			}
-		}
-		slices.SortFunc(p.clash, func(x, y int32) int { return cmp.Compare(p.off[x], p.off[y]) })
+		p.placedNeighbours(b)
 		at, gap, top := int64(-1), int64(-1), int64(0)
 		for _, q := range p.clash {
 			if g := p.off[q] - top; g >= sz && (gap < 0 || g < gap) {
@@ -283,11 +277,9 @@ func (p *placer) fit(limit int64, budget int) bool {
 	return true
 }
 
-// gaps appends to cands the offsets below limit where b fits among its
-// placed neighbours: the bottom and the top of each free gap large enough,
-// the smallest gaps first.
-func (p *placer) gaps(b int32, limit int64, cands []int64) []int64 {
-	sz := p.size[b]
+// placedNeighbours sets p.clash to b's neighbours (buffers live at the
+// same time) that are placed already, by offset.
+func (p *placer) placedNeighbours(b int32) {
 	p.clash = p.clash[:0]
 	for _, q := range p.nbrs[b] {
 		if p.done[q] {
@@ -295,6 +287,14 @@ func (p *placer) gaps(b int32, limit int64, cands []int64) []int64 {
 		}
 	}
 	slices.SortFunc(p.clash, func(x, y int32) int { return cmp.Compare(p.off[x], p.off[y]) })
+}
+
+// gaps appends to cands the offsets below limit where b fits among its
+// placed neighbours: the bottom and the top of each free gap large enough,
+// the smallest gaps first.
+func (p *placer) gaps(b int32, limit int64, cands []int64) []int64 {
+	sz := p.size[b]
+	p.placedNeighbours(b)
 	type gap struct{ lo, hi int64 }
 	var free []gap
 	top := int64(0)

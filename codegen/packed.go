@@ -154,6 +154,38 @@ func (w *PackedWeight) unpack() []float32 {
 // as k×n, or as its n×k transpose B when trans is set. panels must hold
 // l.PanelLen(k, n) and dst k·n float32.
 func UnpackPanels(l PackLayout, trans bool, k, n int, panels, dst []float32) {
+	forPanelRows(l, k, n, panels, func(seg []float32, r, j0 int) {
+		if !trans {
+			copy(dst[r*n+j0:], seg)
+			return
+		}
+		for x, v := range seg {
+			dst[(j0+x)*k+r] = v
+		}
+	})
+}
+
+// PackPanels packs op(B) (b is k×n row-major, or n×k when trans) into
+// the layout l: a portable packer for tests and for layouts other than
+// the running kernel's.
+func PackPanels(l PackLayout, trans bool, k, n int, b []float32) []float32 {
+	out := make([]float32, l.PanelLen(k, n))
+	forPanelRows(l, k, n, out, func(seg []float32, r, j0 int) {
+		if !trans {
+			copy(seg, b[r*n+j0:])
+			return
+		}
+		for x := range seg {
+			seg[x] = b[(j0+x)*k+r]
+		}
+	})
+	return out
+}
+
+// forPanelRows calls f on every row segment of the panels of op(B), a k×n
+// matrix packed in l: seg is the segment in panels (as many floats as the
+// panel has columns of op(B)), and it holds row r, columns j0 on, of op(B).
+func forPanelRows(l PackLayout, k, n int, panels []float32, f func(seg []float32, r, j0 int)) {
 	pn := (n + l.NR - 1) / l.NR * l.NR
 	for p0 := 0; p0 < k; p0 += l.KC {
 		kb := min(l.KC, k-p0)
@@ -162,41 +194,8 @@ func UnpackPanels(l PackLayout, trans bool, k, n int, panels, dst []float32) {
 			w := min(l.NR, n-j0)
 			panel := blk[j0*kb:]
 			for p := range kb {
-				row := panel[p*l.NR : p*l.NR+w]
-				if trans {
-					for x, v := range row {
-						dst[(j0+x)*k+p0+p] = v
-					}
-					continue
-				}
-				copy(dst[(p0+p)*n+j0:], row)
+				f(panel[p*l.NR:p*l.NR+w], p0+p, j0)
 			}
 		}
 	}
-}
-
-// PackPanels packs op(B) (b is k×n row-major, or n×k when trans) into
-// the layout l: a portable packer for tests and for layouts other than
-// the running kernel's.
-func PackPanels(l PackLayout, trans bool, k, n int, b []float32) []float32 {
-	pn := (n + l.NR - 1) / l.NR * l.NR
-	out := make([]float32, l.PanelLen(k, n))
-	for p0 := 0; p0 < k; p0 += l.KC {
-		kb := min(l.KC, k-p0)
-		blk := out[p0*pn:]
-		for j0 := 0; j0 < n; j0 += l.NR {
-			w := min(l.NR, n-j0)
-			panel := blk[j0*kb:]
-			for p := range kb {
-				for x := range w {
-					if trans {
-						panel[p*l.NR+x] = b[(j0+x)*k+p0+p]
-					} else {
-						panel[p*l.NR+x] = b[(p0+p)*n+j0+x]
-					}
-				}
-			}
-		}
-	}
-	return out
 }
