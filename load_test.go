@@ -41,11 +41,15 @@ func runGoldens(t *testing.T, c *golden.Case, m *Model) {
 	}
 }
 
-// TestTestmodelsThroughMappedArtifact saves every testmodel, loads it with
-// Load (mapped, weights used in place) and runs it against the goldens:
-// every GEMM weight comes pre-packed from the artifact, none is packed at
-// run time, and the weights stored as panels alone hold no row-major copy.
-func TestTestmodelsThroughMappedArtifact(t *testing.T) {
+// loaders are the two ways to load an artifact.
+var loaders = map[string]func(string) (*Model, error){"Load": Load, "LoadMapped": LoadMapped}
+
+// TestTestmodelsLoaded saves every testmodel, loads it with Load
+// and with LoadMapped (weights used in place either way) and runs it
+// against the goldens: every GEMM weight comes pre-packed from the
+// artifact, none is packed at run time, and the weights stored as panels
+// alone hold no row-major copy.
+func TestTestmodelsLoaded(t *testing.T) {
 	for _, dir := range testmodelDirs(t) {
 		t.Run(filepath.Base(dir), func(t *testing.T) {
 			t.Parallel()
@@ -53,30 +57,40 @@ func TestTestmodelsThroughMappedArtifact(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := Load(saved(t, dir))
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := m.Plan()
-			if len(p.Packed) == 0 {
-				t.Fatal("no pre-packed weights")
-			}
-			for _, w := range p.Packed {
-				if w.Only && w.Value.Const.Len() != 0 {
-					t.Errorf("%s is stored as panels alone but holds row-major data", w.Value.Name)
+			path := saved(t, dir)
+			for name, load := range loaders {
+				m, err := load(path)
+				if err != nil {
+					t.Fatalf("%s: %v", name, err)
 				}
-			}
-			runGoldens(t, c, m)
-			if s := m.exe.PackStats(); s != (plan.PackStats{Prepacked: len(p.Packed)}) {
-				t.Errorf("pack stats %+v, want all %d weights pre-packed and none packed at run time", s, len(p.Packed))
+				checkPrepacked(t, c, m)
 			}
 		})
 	}
 }
 
-// TestMappedArtifactRunAllocatesNothing: once it has run at a shape, a
-// mapped model with pre-packed weights runs without allocating.
-func TestMappedArtifactRunAllocatesNothing(t *testing.T) {
+// checkPrepacked runs m, loaded from an artifact, against c's goldens and
+// checks that every GEMM weight came pre-packed.
+func checkPrepacked(t *testing.T, c *golden.Case, m *Model) {
+	t.Helper()
+	p := m.Plan()
+	if len(p.Packed) == 0 {
+		t.Fatal("no pre-packed weights")
+	}
+	for _, w := range p.Packed {
+		if w.Only && w.Value.Const.Len() != 0 {
+			t.Errorf("%s is stored as panels alone but holds row-major data", w.Value.Name)
+		}
+	}
+	runGoldens(t, c, m)
+	if s := m.exe.PackStats(); s != (plan.PackStats{Prepacked: len(p.Packed)}) {
+		t.Errorf("pack stats %+v, want all %d weights pre-packed and none packed at run time", s, len(p.Packed))
+	}
+}
+
+// TestLoadedArtifactRunAllocatesNothing: once it has run at a shape, a
+// loaded or mapped model with pre-packed weights runs without allocating.
+func TestLoadedArtifactRunAllocatesNothing(t *testing.T) {
 	if raceEnabled {
 		t.Skip("counts allocations (not under -race)")
 	}
@@ -85,28 +99,31 @@ func TestMappedArtifactRunAllocatesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := Load(saved(t, dir))
-	if err != nil {
-		t.Fatal(err)
-	}
-	sess := m.NewSession()
-	defer sess.Close()
-	in := c.Sets[0].Inputs
-	for range 2 {
-		if _, err := sess.Run(in); err != nil {
+	path := saved(t, dir)
+	for name, load := range loaders {
+		m, err := load(path)
+		if err != nil {
 			t.Fatal(err)
 		}
-	}
-	if a := testing.AllocsPerRun(10, func() { sess.Run(in) }); a != 0 {
-		t.Errorf("%v allocations per steady-state run of the mapped model", a)
+		sess := m.NewSession()
+		in := c.Sets[0].Inputs
+		for range 2 {
+			if _, err := sess.Run(in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if a := testing.AllocsPerRun(10, func() { sess.Run(in) }); a != 0 {
+			t.Errorf("%s: %v allocations per steady-state run", name, a)
+		}
+		sess.Close()
 	}
 }
 
-// TestMappedArtifactLayoutMismatch saves an artifact whose weights are
+// TestArtifactLayoutMismatch saves an artifact whose weights are
 // packed in a layout that is not the running kernel's (7-row blocks of
 // 5-column panels): Load unpacks them from the panels and they are packed
 // at run time, with the same results.
-func TestMappedArtifactLayoutMismatch(t *testing.T) {
+func TestArtifactLayoutMismatch(t *testing.T) {
 	dir := "testmodels/bert_op17"
 	c, err := golden.LoadCase(dir)
 	if err != nil {

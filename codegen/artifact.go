@@ -173,17 +173,55 @@ const maxFileSize = math.MaxInt32 * int64(16)
 // fault (SIGBUS on Linux), which no error can report. Replace a model file
 // by renaming a new one over it instead.
 func MapFile(path string) (*Plan, error) {
+	return loadFile(path, func(f *os.File, size int64) ([]byte, func(), error) {
+		data, unmap, err := mapFile(f, size)
+		if err != nil || unmap == nil {
+			return nil, nil, err
+		}
+		return data, unmap, nil
+	})
+}
+
+// LoadFile reads the .tfc artifact at path into memory of its own and
+// decodes it like ReadPacked, the weights and packed panels used in place.
+// On Linux that memory lies outside the Go heap and is backed by
+// transparent huge pages where the system allows them (MADV_HUGEPAGE):
+// the GEMM kernels stream the weights of a transformer from it with a
+// fraction of the TLB misses of 4 KiB pages, which makes runs faster and
+// steadier than from a mapping of the file (MapFile). It is released by a
+// cleanup when the Plan becomes unreachable, as with MapFile. Elsewhere the
+// file is read into the Go heap.
+func LoadFile(path string) (*Plan, error) {
+	return loadFile(path, func(f *os.File, size int64) ([]byte, func(), error) {
+		data, release, err := hugePageBytes(size)
+		if err != nil {
+			return nil, nil, nil // read into the Go heap instead
+		}
+		if _, err := io.ReadFull(f, data); err != nil {
+			release()
+			return nil, nil, err
+		}
+		return data, release, nil
+	})
+}
+
+// loadFile opens the artifact at path and decodes it with ReadPacked from
+// the memory get returns, released by a cleanup of the plan. Where get
+// returns no memory and no error, the file is read into the Go heap.
+func loadFile(path string, get func(f *os.File, size int64) (data []byte, release func(), err error)) (*Plan, error) {
 	f, st, err := openArtifact(path)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
 	var data []byte
-	var unmap func()
+	var release func()
 	if st.Size() >= headerSize && st.Mode().IsRegular() {
-		data, unmap, _ = mapFile(f, st.Size())
+		if data, release, err = get(f, st.Size()); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
 	}
-	if unmap == nil {
+	if release == nil {
 		data = AlignedBytes(st.Size())
 		if _, err := io.ReadFull(f, data); err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
@@ -191,18 +229,19 @@ func MapFile(path string) (*Plan, error) {
 	}
 	p, err := ReadPacked(data)
 	if err != nil {
-		if unmap != nil {
-			unmap()
+		if release != nil {
+			release()
 		}
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
-	if unmap != nil {
-		runtime.AddCleanup(p, func(unmap func()) { unmap(); unmapped.Add(1) }, unmap)
+	if release != nil {
+		runtime.AddCleanup(p, func(release func()) { release(); unmapped.Add(1) }, release)
 	}
 	return p, nil
 }
 
-// unmapped counts the mappings released by MapFile's cleanups (for tests).
+// unmapped counts the memory released by the cleanups of MapFile and
+// LoadFile (for tests).
 var unmapped atomic.Int64
 
 // Read decodes a .tfc artifact held in data. Weights are used in place

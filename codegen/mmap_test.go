@@ -11,9 +11,9 @@ import (
 	"github.com/tfc-project/tfc/ir"
 )
 
-// TestMapFileReleasesMapping: the mapping of MapFile is released once its
-// plan is unreachable, and not before.
-func TestMapFileReleasesMapping(t *testing.T) {
+// TestLoadedMemoryReleased: the mapping of MapFile and the memory of
+// LoadFile are released once their plan is unreachable, and not before.
+func TestLoadedMemoryReleased(t *testing.T) {
 	g, err := ir.Parse(`graph (%x:f32[2]) -> (%y) {
   opset "" 17
   %w = const f32[2] [1.5, -2.0]
@@ -34,21 +34,25 @@ func TestMapFileReleasesMapping(t *testing.T) {
 	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	before := unmapped.Load()
-	mp, err := MapFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := mp.Values[1].Const.Data.([]float32)
-	runtime.GC()
-	if w[0] != 1.5 || unmapped.Load() != before {
-		t.Fatalf("weight %v, %d mappings released while the plan is alive", w, unmapped.Load()-before)
-	}
-	runtime.KeepAlive(mp)
-	if mapFileSupported {
-		for deadline := time.Now().Add(5 * time.Second); unmapped.Load() == before; {
+	for _, c := range []struct {
+		name     string
+		load     func(string) (*Plan, error)
+		releases bool // the memory is outside the Go heap, released by a cleanup
+	}{{"MapFile", MapFile, mapFileSupported}, {"LoadFile", LoadFile, hugePageSupported}} {
+		before := unmapped.Load()
+		mp, err := c.load(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := mp.Values[1].Const.Data.([]float32)
+		runtime.GC()
+		if w[0] != 1.5 || unmapped.Load() != before {
+			t.Fatalf("%s: weight %v, %d released while the plan is alive", c.name, w, unmapped.Load()-before)
+		}
+		runtime.KeepAlive(mp)
+		for deadline := time.Now().Add(5 * time.Second); c.releases && unmapped.Load() == before; {
 			if time.Now().After(deadline) {
-				t.Fatal("the mapping of an unreachable plan was not released")
+				t.Fatalf("%s: the memory of an unreachable plan was not released", c.name)
 			}
 			runtime.GC()
 			time.Sleep(10 * time.Millisecond)

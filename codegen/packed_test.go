@@ -123,9 +123,10 @@ func TestOldVersionRefused(t *testing.T) {
 	}
 }
 
-// TestMapFile maps an artifact: same plan as Read, weights in place; a
-// cut, tampered, empty or missing file is an error naming the file.
-func TestMapFile(t *testing.T) {
+// TestMapFileAndLoadFile maps an artifact and loads it into memory of its
+// own: the same plan as Read, weights in place; a cut, tampered, empty or
+// missing file is an error naming the file.
+func TestMapFileAndLoadFile(t *testing.T) {
 	data := artifact(t)
 	dir := t.TempDir()
 	write := func(name string, b []byte) string {
@@ -135,37 +136,41 @@ func TestMapFile(t *testing.T) {
 		}
 		return path
 	}
-	p, err := codegen.MapFile(write("ok.tfc", data))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var again bytes.Buffer
-	if err := codegen.Write(&again, p); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(again.Bytes(), data) {
-		t.Error("write(MapFile(artifact)) differs from the artifact")
-	}
-	if !p.HasMissing() {
-		t.Error("MapFile restored the packed-only weights")
-	}
-	tampered := bytes.Clone(data)
-	tampered[len(tampered)-100] ^= 1
-	for name, b := range map[string][]byte{
-		"cut.tfc":      data[:len(data)-64],
-		"tampered.tfc": tampered,
-		"empty.tfc":    nil,
-		"short.tfc":    data[:10],
-	} {
-		path := write(name, b)
-		if _, err := codegen.MapFile(path); err == nil || !strings.Contains(err.Error(), path) {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-	if _, err := codegen.MapFile(filepath.Join(dir, "missing.tfc")); err == nil {
-		t.Error("missing file accepted")
-	}
-	if _, err := codegen.MapFile(dir); err == nil {
-		t.Error("directory accepted")
+	for name, load := range map[string]func(string) (*codegen.Plan, error){"MapFile": codegen.MapFile, "LoadFile": codegen.LoadFile} {
+		t.Run(name, func(t *testing.T) {
+			p, err := load(write("ok.tfc", data))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var again bytes.Buffer
+			if err := codegen.Write(&again, p); err != nil {
+				t.Fatal(err)
+			}
+			if !bytes.Equal(again.Bytes(), data) {
+				t.Error("write(load(artifact)) differs from the artifact")
+			}
+			if !p.HasMissing() {
+				t.Error("the packed-only weights were restored")
+			}
+			tampered := bytes.Clone(data)
+			tampered[len(tampered)-100] ^= 1
+			for name, b := range map[string][]byte{
+				"cut.tfc":      data[:len(data)-64],
+				"tampered.tfc": tampered,
+				"empty.tfc":    nil,
+				"short.tfc":    data[:10],
+			} {
+				path := write(name, b)
+				if _, err := load(path); err == nil || !strings.Contains(err.Error(), path) {
+					t.Errorf("%s: %v", name, err)
+				}
+			}
+			if _, err := load(filepath.Join(dir, "missing.tfc")); err == nil {
+				t.Error("missing file accepted")
+			}
+			if _, err := load(dir); err == nil {
+				t.Error("directory accepted")
+			}
+		})
 	}
 }

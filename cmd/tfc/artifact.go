@@ -182,9 +182,10 @@ type source struct {
 }
 
 // loadSource reads the model at path: a .tfc artifact when its name ends
-// in .tfc, an ONNX model otherwise. An artifact is mapped into memory with
-// its weights used in place, or, for the reference interpreter, read with
-// its pre-packed weights unpacked.
+// in .tfc, an ONNX model otherwise. An artifact is read into memory of its
+// own (huge pages where the system has them) with its weights used in
+// place, or, for the reference interpreter, read with its pre-packed
+// weights unpacked.
 func loadSource(path string, reference bool) (*source, error) {
 	if !isArtifact(path) {
 		m, err := importer.Load(path)
@@ -193,7 +194,7 @@ func loadSource(path string, reference bool) (*source, error) {
 		}
 		return &source{path: path, graph: m.Graph}, nil
 	}
-	read := codegen.MapFile
+	read := codegen.LoadFile
 	if reference {
 		read = codegen.ReadFile
 	}
