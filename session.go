@@ -3,6 +3,7 @@ package tfc
 import (
 	"runtime"
 
+	"github.com/tfc-project/tfc/exec/gemm"
 	"github.com/tfc-project/tfc/exec/plan"
 	"github.com/tfc-project/tfc/ir"
 )
@@ -17,13 +18,31 @@ type Session struct {
 // SessionOption configures NewSession.
 type SessionOption func(*sessionConfig)
 
-type sessionConfig struct{ threads int }
+type sessionConfig struct {
+	threads int
+	profile bool
+	bind    *bool // nil: bind when the session has a thread per CPU
+}
 
 // WithThreads sets how many goroutines run a session's kernels: the
 // caller of Run plus n-1 workers. The default is runtime.GOMAXPROCS(0)
 // (the number of cores unless the program or GOMAXPROCS says less); 1 runs
 // everything on the caller.
 func WithThreads(n int) SessionOption { return func(c *sessionConfig) { c.threads = n } }
+
+// WithCPUBinding sets whether a multi-threaded session binds its threads
+// to CPUs: during a Run the calling goroutine's thread to one CPU and
+// each worker to another, so that two of them never share a CPU while
+// others idle (which Linux's scheduler lets happen for milliseconds after
+// the CPUs idled). By default a session binds when it has one thread per
+// CPU the process may use (the default thread count, unless GOMAXPROCS
+// is lowered), and not when it has fewer, since sessions sharing the
+// machine would be bound to the same CPUs. Binding is done on Linux only.
+func WithCPUBinding(on bool) SessionOption { return func(c *sessionConfig) { c.bind = &on } }
+
+// WithProfiling makes the session time each plan step; Profile reports
+// the times per operator.
+func WithProfiling() SessionOption { return func(c *sessionConfig) { c.profile = true } }
 
 // NewSession returns a session of m. Its worker goroutines stop at Close,
 // or when the session is garbage collected.
@@ -35,7 +54,12 @@ func (m *Model) NewSession(opts ...SessionOption) *Session {
 	if cfg.threads < 1 {
 		cfg.threads = runtime.GOMAXPROCS(0)
 	}
-	r := m.exe.NewRunnerThreads(cfg.threads)
+	cpus := gemm.AllowedCPUs()
+	if cfg.bind == nil && len(cpus) != cfg.threads || cfg.bind != nil && !*cfg.bind {
+		cpus = nil
+	}
+	r := m.exe.NewRunnerOnCPUs(cfg.threads, cpus)
+	r.SetProfiling(cfg.profile)
 	s := &Session{r: r}
 	runtime.AddCleanup(s, (*plan.Runner).Close, r)
 	return s
@@ -57,3 +81,12 @@ func (s *Session) Run(inputs map[string]*ir.Tensor) (map[string]*ir.Tensor, erro
 	runtime.KeepAlive(s)
 	return out, err
 }
+
+// Profile returns, for a session made WithProfiling, the wall time spent
+// per operator over its runs at the most recent input shapes (slowest
+// first), and how many runs that sums.
+func (s *Session) Profile() ([]plan.OpTime, int) { return s.r.Profile() }
+
+// ResetProfile clears what a session made WithProfiling measured so far,
+// e.g. after warm-up runs.
+func (s *Session) ResetProfile() { s.r.ResetProfile() }

@@ -18,6 +18,20 @@ func TestBench(t *testing.T) {
 	}
 }
 
+// TestBenchProfile: --profile adds the time per operator of the timed runs.
+func TestBenchProfile(t *testing.T) {
+	code, out, errOut := tfc("bench", "../../testmodels/bert_op17/model.onnx", "--iters", "3", "--profile",
+		"--shape", "input_ids=1x8", "--shape", "attention_mask=1x8", "--shape", "token_type_ids=1x8")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"time per operator, 3 timed runs", "| op | steps | ms per run | share |", "| ai.tfc:Attention | 2 |", "| all steps |"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 func TestBenchErrors(t *testing.T) {
 	for _, c := range []struct {
 		args []string

@@ -84,6 +84,7 @@ type Runner struct {
 	progs []*program
 	out   map[string]*ir.Tensor
 	env   env
+	prof  *profile // nil unless SetProfiling(true)
 }
 
 // NewRunner returns a single-threaded runner with no arena yet.
@@ -134,7 +135,9 @@ func (r *Runner) Run(inputs map[string]*ir.Tensor) (map[string]*ir.Tensor, error
 // differs from its signature's plan, the signature is marked dynamic and
 // the inputs go through the interpreter.
 func (r *Runner) runProgram(pr *program, inputs map[string]*ir.Tensor) (map[string]*ir.Tensor, error) {
-	err := pr.run(inputs)
+	bind := r.env.pool.Bind()
+	err := pr.run(inputs, r.prof.timesFor(pr))
+	bind.Release()
 	if err == nil {
 		return r.publish(pr.slots), nil
 	}

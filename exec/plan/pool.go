@@ -30,12 +30,19 @@ func (v *env) parallel(n int, fn func(lo, hi int)) { v.pool.ParallelFor(n, fn) }
 // goroutines (threads < 1 means runtime.NumCPU()). Close the runner to
 // stop them.
 func (e *Executor) NewRunnerThreads(threads int) *Runner {
+	return e.NewRunnerOnCPUs(threads, nil)
+}
+
+// NewRunnerOnCPUs is NewRunnerThreads with the runner's threads bound to
+// CPUs of cpus during runs (gemm.NewPoolOnCPUs): the caller of Run to
+// cpus[0], worker i to cpus[i]; cpus shorter than threads binds nothing.
+func (e *Executor) NewRunnerOnCPUs(threads int, cpus []int) *Runner {
 	if threads < 1 {
 		threads = runtime.NumCPU()
 	}
 	r := e.NewRunner()
 	if threads > 1 {
-		r.env.pool = gemm.NewPool(threads)
+		r.env.pool = gemm.NewPoolOnCPUs(threads, cpus)
 	}
 	return r
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/tfc-project/tfc/codegen"
 	"github.com/tfc-project/tfc/ir"
@@ -101,8 +102,9 @@ func outputsKnown(st progStep) bool {
 	return true
 }
 
-// run executes the program on inputs, whose shapes match its signature.
-func (pr *program) run(inputs map[string]*ir.Tensor) (err error) {
+// run executes the program on inputs, whose shapes match its signature,
+// adding each step's wall time to times[step] when times is not nil.
+func (pr *program) run(inputs map[string]*ir.Tensor, times []time.Duration) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("plan: kernel failed: %v", r)
@@ -121,21 +123,34 @@ func (pr *program) run(inputs map[string]*ir.Tensor) (err error) {
 		slot.DType, slot.Shape, slot.Data = t.DType, t.Shape, t.Data
 	}
 	for i := range pr.steps {
-		st := &pr.steps[i]
-		if st.run != nil {
-			for _, pa := range st.params {
-				if !bytes.Equal(codegen.Raw(st.in[pa.slot].Data), pa.want) {
-					return errReplan
-				}
-			}
-			if err := st.run(st.in, st.out); err != nil {
-				return fmt.Errorf("%s: %w", st.node.Describe(), err)
-			}
-			continue
+		var start time.Time
+		if times != nil {
+			start = time.Now()
 		}
-		if err := pr.fallback(st); err != nil {
+		if err := pr.runStep(i); err != nil {
 			return err
 		}
+		if times != nil {
+			times[i] += time.Since(start)
+		}
+	}
+	return nil
+}
+
+// runStep runs step i: its fast kernel, after checking its parameter
+// inputs against the plan, or its reference kernel.
+func (pr *program) runStep(i int) error {
+	st := &pr.steps[i]
+	if st.run == nil {
+		return pr.fallback(st)
+	}
+	for _, pa := range st.params {
+		if !bytes.Equal(codegen.Raw(st.in[pa.slot].Data), pa.want) {
+			return errReplan
+		}
+	}
+	if err := st.run(st.in, st.out); err != nil {
+		return fmt.Errorf("%s: %w", st.node.Describe(), err)
 	}
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tfc-project/tfc/exec/plan"
 	"github.com/tfc-project/tfc/ir"
 )
 
@@ -353,3 +354,25 @@ func WriteTable(w io.Writer, rows []Row) error {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// WriteProfile writes a per-operator profile (plan.OpTime, summed over
+// runs runs) as a Markdown table: steps, milliseconds per run and share of
+// the profiled time.
+func WriteProfile(w io.Writer, ops []plan.OpTime, runs int) error {
+	var total time.Duration
+	for _, o := range ops {
+		total += o.Total
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "| op | steps | ms per run | share |\n|---|---:|---:|---:|\n")
+	for _, o := range ops {
+		share := 0.0
+		if total > 0 {
+			share = 100 * float64(o.Total) / float64(total)
+		}
+		fmt.Fprintf(&b, "| %s | %d | %.2f | %.1f%% |\n", o.Op, o.Steps, ms(o.Total)/float64(max(runs, 1)), share)
+	}
+	fmt.Fprintf(&b, "| all steps | | %.2f | |\n", ms(total)/float64(max(runs, 1)))
+	_, err := io.WriteString(w, b.String())
+	return err
+}

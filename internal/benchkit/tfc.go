@@ -52,13 +52,16 @@ type TFC struct {
 	*Analysis
 	Engine string // what runs the model, for the results table
 	Run    func(inputs map[string]*ir.Tensor) error
+	// Session is the session Run uses.
+	Session *tfc.Session
 }
 
 // LoadTFC prepares the model at path (.onnx, compiled in memory for the
 // given input shapes, or a compiled .tfc artifact) to run with tfc's
-// Session API on threads threads, and analyzes it. This is the one
+// Session API on threads threads (and the further session options), and
+// analyzes it. This is the one
 // function that ties the benchmarks to tfc's runtime.
-func LoadTFC(path string, shapes map[string][]int64, threads int) (*TFC, error) {
+func LoadTFC(path string, shapes map[string][]int64, threads int, opts ...tfc.SessionOption) (*TFC, error) {
 	var m *tfc.Model
 	var a *Analysis
 	if filepath.Ext(path) == ".tfc" {
@@ -86,12 +89,12 @@ func LoadTFC(path string, shapes map[string][]int64, threads int) (*TFC, error) 
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	sess := m.NewSession(tfc.WithThreads(threads))
+	sess := m.NewSession(append([]tfc.SessionOption{tfc.WithThreads(threads)}, opts...)...)
 	run := func(inputs map[string]*ir.Tensor) error {
 		_, err := sess.Run(inputs)
 		return err
 	}
-	return &TFC{Analysis: a, Engine: engineName(m.Plan()), Run: run}, nil
+	return &TFC{Analysis: a, Engine: engineName(m.Plan()), Run: run, Session: sess}, nil
 }
 
 // engineName names tfc in the results table, saying how much of the plan

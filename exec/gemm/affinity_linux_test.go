@@ -1,0 +1,74 @@
+package gemm
+
+import (
+	"slices"
+	"sync"
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// threadCPUs lists the CPUs the calling thread may run on.
+func threadCPUs(t *testing.T) []int {
+	var set unix.CPUSet
+	if err := unix.SchedGetaffinity(0, &set); err != nil {
+		t.Fatal(err)
+	}
+	var cpus []int
+	for c := range len(set) * 64 {
+		if set.IsSet(c) {
+			cpus = append(cpus, c)
+		}
+	}
+	return cpus
+}
+
+// TestPoolOnCPUs: a bound pool's workers run on their CPUs, Bind puts the
+// caller on the first and Release gives the caller's thread its CPU set
+// back.
+func TestPoolOnCPUs(t *testing.T) {
+	allowed := AllowedCPUs()
+	if len(allowed) == 0 {
+		t.Fatal("AllowedCPUs found no CPU")
+	}
+	cpus := []int{allowed[0], allowed[len(allowed)-1], allowed[0]}
+	p := NewPoolOnCPUs(3, cpus)
+	defer p.Close()
+	b := p.Bind()
+	var mu sync.Mutex
+	got := make([][]int, 3)
+	for range 20 { // every worker takes some task
+		p.ParallelFor(3, func(lo, hi int) {
+			c := threadCPUs(t)
+			mu.Lock()
+			defer mu.Unlock()
+			if lo == 0 {
+				got[0] = c
+			} else if !slices.Equal(c, []int{cpus[1]}) && !slices.Equal(c, []int{cpus[2]}) {
+				t.Errorf("a worker runs on CPUs %v, want %d or %d", c, cpus[1], cpus[2])
+			}
+		})
+	}
+	if !slices.Equal(got[0], []int{cpus[0]}) {
+		t.Errorf("the bound caller runs on CPUs %v, want [%d]", got[0], cpus[0])
+	}
+	b.Release()
+	if c := threadCPUs(t); len(c) != len(allowed) {
+		// The goroutine may now run on any thread; each has the process's set.
+		t.Errorf("after Release the caller runs on CPUs %v, want %v", c, allowed)
+	}
+}
+
+// TestPoolUnbound: a pool without CPUs binds nothing, and Bind is a no-op.
+func TestPoolUnbound(t *testing.T) {
+	allowed := AllowedCPUs()
+	p := NewPoolOnCPUs(2, allowed[:1]) // fewer CPUs than threads
+	defer p.Close()
+	b := p.Bind()
+	p.ParallelFor(2, func(lo, hi int) {
+		if c := threadCPUs(t); len(c) != len(allowed) {
+			t.Errorf("an unbound pool's thread runs on CPUs %v, want all of %v", c, allowed)
+		}
+	})
+	b.Release()
+}
