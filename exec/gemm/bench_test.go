@@ -158,3 +158,28 @@ func BenchmarkRowMath(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSgemmColdB runs the BERT shapes with packed weights that come
+// from memory, not cache, as in a model run: each call takes the next of
+// enough distinct packed B matrices to fill 512 MiB, far beyond any
+// cache. Compare with BenchmarkSgemm's packed case, whose B stays cached.
+func BenchmarkSgemmColdB(b *testing.B) {
+	for _, s := range benchShapes {
+		m, n, k := s[0], s[1], s[2]
+		a, w, c := filled(m*k), filled(k*n), filled(m*n)
+		pbs := make([]*PackedB, (512<<20)/(4*k*n))
+		for i := range pbs {
+			pbs[i], _ = PackB(false, k, n, w, n)
+		}
+		flops := 2 * float64(m*n*k)
+		b.Run(fmt.Sprintf("%dx%dx%d", m, k, n), func(b *testing.B) {
+			benchPools(b, func(b *testing.B, opt *Options) {
+				i := 0
+				measure(b, flops, func() {
+					SgemmPacked(false, m, n, k, 1, a, k, pbs[i%len(pbs)], 0, c, n, opt)
+					i++
+				})
+			})
+		})
+	}
+}

@@ -333,9 +333,24 @@ func (j *job) unit(s *scratch, bi, i0, mb, j0, nb int) {
 			if j.kern.fn2 != nil && jr+2*nr <= nb {
 				// Two full panels at once; rows past the last full
 				// micro-panel go one panel at a time below.
+				// While they run, the next panel pair is fetched into
+				// L2 a slice per micro-panel: the weights of a model
+				// come from memory, not cache.
+				var next []float32
+				if jr+4*nr <= nb {
+					next = bblk[(jr+2*nr)*kb:][:2*nr*kb]
+				} else if !last && j.pb != nil {
+					kn := min(kc, j.k-p-kc)
+					next = j.pb.block(p+kc, kn, j0)[:2*nr*kn]
+				}
+				steps := max(1, mb/mr)
+				chunk := ((len(next)+steps-1)/steps + 15) &^ 15 // floats per micro-panel, in whole lines
 				ir := 0
 				for ; ir+mr <= mb; ir += mr {
 					ci := (i0+ir)*j.ldc + j0 + jr
+					if off := ir / mr * chunk; off < len(next) {
+						prefetchL2(&next[off], (min(chunk, len(next)-off)+15)/16)
+					}
 					j.kern.fn2(kb, &sa[ir*kb], bp, &c[ci], j.ldc, acc)
 					if last && j.hasEp {
 						j.ep.apply(c, res, j.ldc, i0+ir, mr, j0+jr, 2*nr)
