@@ -12,7 +12,10 @@ func init() {
 		return AttrSchema{Name: name, Kind: AttrInt, Default: &Attr{Kind: AttrInt, Int: def}}
 	}
 	schemas := []*OpSchema{
+		// Linear(X, W, B?) = act(X·W + B), act by activation: "none",
+		// "gelu" (exact) or "gelu_tanh" (the tanh approximation).
 		{Name: "Linear", Kind: MatMulLike, infer: inferMatMul(1),
+			Attrs:  []AttrSchema{{Name: "activation", Kind: AttrString, Default: &Attr{Kind: AttrString, String: "none"}}},
 			Inputs: []Param{param("X", false), param("W", false), param("B", true)}, Outputs: []Param{param("Y", false)}},
 		{Name: "LayerNorm", Kind: Opaque, Attrs: []AttrSchema{eps}, infer: sameShape,
 			Inputs: []Param{param("X", false), param("Scale", false), param("B", true)}, Outputs: []Param{param("Y", false)}},
@@ -59,4 +62,19 @@ func countRequired(ps []Param) int {
 		n++
 	}
 	return n
+}
+
+// LinearActivation reads the activation of a Linear node: whether it
+// applies GELU after the bias and whether in the tanh form; ok is false
+// for an activation other than "none", "gelu" and "gelu_tanh".
+func LinearActivation(n *Node) (gelu, tanh, ok bool) {
+	switch n.AttrString("activation", "none") {
+	case "none":
+		return false, false, true
+	case "gelu":
+		return true, false, true
+	case "gelu_tanh":
+		return true, true, true
+	}
+	return false, false, false
 }

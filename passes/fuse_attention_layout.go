@@ -28,7 +28,7 @@ var batchFirstInProjection = fusion{name: "batch-first in-projection", anchor: "
 	m.soft = append(m.soft, in) // it stays while others (Shape) read it
 	ins := append([]*ir.Value{in.Inputs[0]}, lin.Inputs[1:]...)
 	return &ir.Node{Name: lin.Name + "/batch_first", Op: "Linear", Domain: ir.TfcDomain, Version: 1,
-		Inputs: ins, Outputs: tr.Outputs[:1]}
+		Inputs: ins, Outputs: tr.Outputs[:1], Attrs: lin.Attrs}
 }}
 
 // readByAttention reports whether v is read by tfc Attention nodes only.
@@ -94,5 +94,5 @@ var batchFirstOutProjection = fusion{name: "batch-first out-projection", anchor:
 		return m.fail("%s does not unflatten to [S, B, N]", unflat.Describe())
 	}
 	return &ir.Node{Name: lin.Name + "/batch_first", Op: "Linear", Domain: ir.TfcDomain, Version: 1,
-		Inputs: append([]*ir.Value{y}, lin.Inputs[1:]...), Outputs: out.Outputs[:1]}
+		Inputs: append([]*ir.Value{y}, lin.Inputs[1:]...), Outputs: out.Outputs[:1], Attrs: lin.Attrs}
 }}

@@ -134,3 +134,57 @@ var nativeGeluFusion = fusion{name: "Gelu", anchor: "Gelu", match: func(m *match
 	}
 	return fusedNode("Gelu", n, map[string]*ir.Attr{"approximate": {Kind: ir.AttrString, String: approx}}, n.Inputs[0])
 }}
+
+// linearGeluFusion moves a Gelu into the Linear or MatMul by a constant
+// weight that feeds it, as the Linear's activation (run in the GEMM's
+// epilogue while the product's tile is in cache).
+var linearGeluFusion = fusion{name: "LinearGelu", anchor: ir.QualifiedOp(ir.TfcDomain, "Gelu"), match: func(m *matcher, g *ir.Node) *ir.Node {
+	return linearWithGelu(m, g, nil)
+}}
+
+// linearBiasGeluFusion moves a BiasGelu into the MatMul by a constant
+// weight (or the Linear without bias) that feeds it, as the Linear's bias
+// and activation.
+var linearBiasGeluFusion = fusion{name: "LinearGelu", anchor: ir.QualifiedOp(ir.TfcDomain, "BiasGelu"), match: func(m *matcher, g *ir.Node) *ir.Node {
+	b := g.Input(1)
+	if b == nil || b.Const == nil || b.Const.Rank() != 1 {
+		return m.fail("the bias is not a constant vector")
+	}
+	return linearWithGelu(m, g, b)
+}}
+
+// linearWithGelu returns the Linear that computes Gelu (or BiasGelu with
+// bias b) of the product feeding g, or nil.
+func linearWithGelu(m *matcher, g *ir.Node, b *ir.Value) *ir.Node {
+	act := map[string]string{"none": "gelu", "tanh": "gelu_tanh"}[g.AttrString("approximate", "none")]
+	if act == "" {
+		return m.fail("unknown approximate=%q", g.AttrString("approximate", ""))
+	}
+	p := g.Inputs[0].Producer
+	switch {
+	case p == nil:
+		return m.fail("the Gelu input is not computed by a node")
+	case p.Domain == ir.TfcDomain && p.Op == "Linear":
+		if p.AttrString("activation", "none") != "none" || b != nil && p.Input(2) != nil {
+			return m.fail("%s has an activation, or a bias besides the BiasGelu's", p.Describe())
+		}
+	case p.Domain == "" && p.Op == "MatMul":
+		if w := p.Input(1); w == nil || w.Const == nil || w.Const.Rank() != 2 || p.Inputs[0].Shape.Rank() < 2 {
+			return m.fail("%s is not a product of a matrix or batch of rows by a constant matrix", p.Describe())
+		}
+	default:
+		return m.fail("the Gelu input is computed by %s, not a Linear or MatMul", p.Describe())
+	}
+	w := p.Input(1)
+	if b == nil {
+		b = p.Input(2)
+	} else if b.Const.Shape[0] != w.Const.Shape[1] {
+		return m.fail("the bias is not a vector of the product's width")
+	}
+	m.nodes = append(m.nodes, p)
+	ins := []*ir.Value{p.Inputs[0], w}
+	if b != nil {
+		ins = append(ins, b)
+	}
+	return fusedNode("Linear", g, map[string]*ir.Attr{"activation": {Kind: ir.AttrString, String: act}}, ins...)
+}

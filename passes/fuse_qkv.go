@@ -135,7 +135,7 @@ func isProjection(g *ir.Graph, n *ir.Node) bool {
 		return false
 	}
 	switch {
-	case n.Domain == ir.TfcDomain && n.Op == "Linear":
+	case n.Domain == ir.TfcDomain && n.Op == "Linear" && n.AttrString("activation", "none") == "none":
 	case n.Domain == "" && n.Op == "MatMul" && len(n.Inputs) == 2:
 	default:
 		return false

@@ -14,7 +14,7 @@ import (
 // returns the fused node or leaves the matcher's reason for the miss.
 type fusion struct {
 	name   string // the fused op, for counters and explanations
-	anchor string
+	anchor string // its op, qualified by its domain unless that is ONNX's (ir.QualifiedOp)
 	match  func(m *matcher, anchor *ir.Node) *ir.Node
 }
 
@@ -255,7 +255,7 @@ func runFusion(f fusion) func(g *ir.Graph, c Counters) error {
 			drop := map[*ir.Node]bool{}
 			for i := 0; i < len(sg.Nodes); i++ {
 				n := sg.Nodes[i]
-				if drop[n] || n.Domain != "" || n.Op != f.anchor {
+				if drop[n] || n.QualifiedOp() != f.anchor {
 					continue
 				}
 				m := &matcher{uses: uses, opset: opsetOf(g)}
@@ -316,7 +316,7 @@ func ExplainFusions(g *ir.Graph) []string {
 	uses := g.Uses()
 	for _, f := range fusions {
 		g.Walk(func(sg *ir.Graph, n *ir.Node) {
-			if n.Domain != "" || n.Op != f.anchor {
+			if n.QualifiedOp() != f.anchor {
 				return
 			}
 			m := &matcher{uses: uses, opset: opsetOf(g)}

@@ -61,6 +61,8 @@ var Pipeline = []Pass{
 	{"fuse attention", Extended, runFusion(attentionFusion)},
 	{"fuse linear", Extended, runFusion(linearFusion)},
 	{"fuse gemm linear", Extended, runFusion(gemmLinearFusion)},
+	{"fuse linear gelu", Extended, runFusion(linearGeluFusion)},
+	{"fuse linear bias gelu", Extended, runFusion(linearBiasGeluFusion)},
 	{"fuse qkv", Extended, packQKV},
 	{"fuse batch-first in-projection", Extended, runFusion(batchFirstInProjection)},
 	{"fuse batch-first out-projection", Extended, runFusion(batchFirstOutProjection)},
@@ -71,7 +73,7 @@ var Pipeline = []Pass{
 // fusions lists the patterns ExplainFusions checks.
 var fusions = []fusion{softmaxFusion, logSoftmaxFusion, layerNormalizationFusion, rmsNormalizationFusion, layerNormFusion, nativeLayerNormFusion, rmsNormFusion,
 	nativeRMSNormFusion, geluFusion, nativeGeluFusion, biasGeluFusion,
-	rotaryFusion, attentionFusion, linearFusion, gemmLinearFusion, skipLayerNormFusion}
+	rotaryFusion, attentionFusion, linearFusion, gemmLinearFusion, linearGeluFusion, linearBiasGeluFusion, skipLayerNormFusion}
 
 // Options control Optimize.
 type Options struct {

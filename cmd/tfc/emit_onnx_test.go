@@ -16,7 +16,7 @@ func TestCompileEmitONNX(t *testing.T) {
 	tmp := t.TempDir()
 	out := filepath.Join(tmp, "model.onnx")
 	code, stdout, stderr := tfc("compile", filepath.Join(bertDir, "model.onnx"), "--emit-onnx", out, "--quiet")
-	wantOutput(t, code, exitOK, stdout+stderr, "wrote "+out+" (", "139 nodes -> 30 nodes")
+	wantOutput(t, code, exitOK, stdout+stderr, "wrote "+out+" (", "139 nodes -> 28 nodes")
 	sets, _ := filepath.Glob(filepath.Join(bertDir, "test_data_set_*"))
 	for _, s := range sets {
 		abs, _ := filepath.Abs(s)
@@ -34,7 +34,7 @@ func TestCompileEmitONNX(t *testing.T) {
 			fused++
 		}
 	})
-	if m.Opsets[ir.TfcDomain] != 1 || fused == 0 || len(m.Graph.Nodes) != 30 {
+	if m.Opsets[ir.TfcDomain] != 1 || fused == 0 || len(m.Graph.Nodes) != 28 {
 		t.Errorf("emitted model: opsets %v, %d fused of %d nodes", m.Opsets, fused, len(m.Graph.Nodes))
 	}
 	code, stdout, _ = tfc("test", tmp)

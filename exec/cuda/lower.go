@@ -211,10 +211,10 @@ func (pr *program) lowerStep(p *codegen.Plan, i int, n *ir.Node) error {
 		pr.loc[out[0]] = pr.loc[in[0]] // a view: the memory plan shares the buffer
 		return nil
 	case "ai.tfc:Gelu":
-		pr.elementwise(i, geluKernel(n, ""), in[0], out[0])
+		pr.elementwise(i, geluKernel(isTanh(n), ""), in[0], out[0])
 		return nil
 	case "ai.tfc:BiasGelu":
-		return pr.binary(i, geluKernel(n, "bias_"), in[0], in[1], out[0])
+		return pr.binary(i, geluKernel(isTanh(n), "bias_"), in[0], in[1], out[0])
 	case "Softmax":
 		return pr.softmax(i, n, in[0], out[0])
 	case "LayerNormalization":
@@ -229,10 +229,24 @@ func (pr *program) lowerStep(p *codegen.Plan, i int, n *ir.Node) error {
 	case "MatMul":
 		return pr.matmul(i, in[0], in[1], out[0])
 	case "ai.tfc:Linear":
-		if err := pr.matmul(i, in[0], in[1], out[0]); err != nil || opt(in, 2) < 0 {
+		gelu, tanh, ok := ir.LinearActivation(n)
+		if !ok {
+			return fmt.Errorf("%s: unknown activation %q", n.Describe(), n.AttrString("activation", ""))
+		}
+		if err := pr.matmul(i, in[0], in[1], out[0]); err != nil {
 			return err
 		}
-		return pr.binary(i, "add_f32", out[0], in[2], out[0])
+		if !gelu {
+			if opt(in, 2) < 0 {
+				return nil
+			}
+			return pr.binary(i, "add_f32", out[0], in[2], out[0])
+		}
+		if opt(in, 2) < 0 {
+			pr.elementwise(i, geluKernel(tanh, ""), out[0], out[0])
+			return nil
+		}
+		return pr.binary(i, geluKernel(tanh, "bias_"), out[0], in[2], out[0])
 	case "Gather":
 		return pr.gather(i, n, in[0], in[1], out[0])
 	case "Transpose":
@@ -251,13 +265,17 @@ func opt(ids []int, j int) int {
 	return -1
 }
 
-// geluKernel names the (bias_)gelu kernel of n's approximation.
-func geluKernel(n *ir.Node, prefix string) string {
-	if n.AttrString("approximate", "none") == "tanh" {
+// geluKernel names the (bias_)gelu kernel of the erf form or, with tanh,
+// of the tanh approximation.
+func geluKernel(tanh bool, prefix string) string {
+	if tanh {
 		return prefix + "gelu_tanh_f32"
 	}
 	return prefix + "gelu_erf_f32"
 }
+
+// isTanh reports whether a Gelu or BiasGelu node is the tanh approximation.
+func isTanh(n *ir.Node) bool { return n.AttrString("approximate", "none") == "tanh" }
 
 // numel is the element count of a valid shape.
 func numel(shape []int64) int64 {

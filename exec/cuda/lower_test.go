@@ -223,3 +223,45 @@ func TestLowerRefusals(t *testing.T) {
 		t.Errorf("bf16: %v %v", p, err)
 	}
 }
+
+// TestLowerLinearActivation: a Linear's GELU runs after its product, with
+// the bias when it has one, and an unknown activation is refused.
+func TestLowerLinearActivation(t *testing.T) {
+	src := `graph g(%x:f32[4,2]) -> (%y, %z) {
+  opset "" 17
+  opset "ai.tfc" 1
+  %w = const f32[2,2] [1.0, 2.0, 3.0, 4.0]
+  %b = const f32[2] [0.5, -0.5]
+  %y:f32[4,2] = ai.tfc:Linear %x, %w, %b {activation="gelu_tanh"}
+  %z:f32[4,2] = ai.tfc:Linear %x, %w {activation="ACT"}
+}`
+	lower := func(act string) (*program, error) {
+		g, err := ir.Parse(strings.Replace(src, "ACT", act, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, err := codegen.Lower(g, codegen.Options{Target: Target{}, Shapes: map[string][]int64{"x": {4, 2}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return lowerPlan(p)
+	}
+	pr, err := lower("gelu")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kernels []string
+	for _, l := range pr.launches {
+		if l.gemm != nil {
+			kernels = append(kernels, "gemm")
+			continue
+		}
+		kernels = append(kernels, l.kernel)
+	}
+	if want := []string{"gemm", "bias_gelu_tanh_f32", "gemm", "gelu_erf_f32"}; !slices.Equal(kernels, want) {
+		t.Errorf("launches %v, want %v", kernels, want)
+	}
+	if _, err := lower("relu6"); err == nil || !strings.Contains(err.Error(), `"relu6"`) {
+		t.Errorf("unknown activation: %v", err)
+	}
+}

@@ -26,12 +26,16 @@ type Options struct {
 //
 //	C[i,j] = act(y[i,j] + Bias[j]) + Residual[i,j]
 //
-// where act is GELU or the identity, and a nil Bias or Residual is skipped.
+// where act is GELU (exact, or with Tanh its tanh approximation) or the
+// identity, and a nil Bias or Residual is skipped.
 type Epilogue struct {
 	// Bias is added per column; it must hold at least n values.
 	Bias []float32
 	// GELU applies the exact GELU, x·(1+erf(x/√2))/2, after the bias.
 	GELU bool
+	// Tanh makes GELU the tanh approximation,
+	// x·(1+tanh(√(2/π)·(x+0.044715·x³)))/2 (GPT-2's gelu_new).
+	Tanh bool
 	// Residual is added last. It is laid out like C (same ldc, and the
 	// same batch stride in SgemmBatched) and must not overlap C.
 	Residual []float32
@@ -439,7 +443,7 @@ func (e *Epilogue) apply(c, res []float32, ldc, i0, rows, j0, cols int) {
 				bias = &e.Bias[jc : jc+nr][0]
 			}
 			if e.GELU {
-				geluAVX512(&x[0], &x[0], ldc, rows, bias, 0, 0)
+				geluAVX512(&x[0], &x[0], ldc, rows, bias, 0, b2i(e.Tanh))
 				bias = nil
 			}
 			if res != nil {
@@ -463,7 +467,7 @@ func (e *Epilogue) apply(c, res []float32, ldc, i0, rows, j0, cols int) {
 }
 
 // biasGELU adds the bias to, then applies GELU to, the rows×cols block of
-// c at (i0, j0), in portable Go (or AVX2 for the GELU).
+// c at (i0, j0), in portable Go (or AVX2 for the erf GELU).
 func (e *Epilogue) biasGELU(c []float32, ldc, i0, rows, j0, cols int) {
 	if e.Bias != nil {
 		bias := e.Bias[j0 : j0+cols]
@@ -473,7 +477,13 @@ func (e *Epilogue) biasGELU(c []float32, ldc, i0, rows, j0, cols int) {
 			}
 		}
 	}
-	if e.GELU {
+	switch {
+	case e.GELU && e.Tanh:
+		for i := i0; i < i0+rows; i++ {
+			row := c[i*ldc+j0 : i*ldc+j0+cols]
+			GELU(row, row, nil, true)
+		}
+	case e.GELU:
 		geluRows(c[i0*ldc+j0:], ldc, rows, cols)
 	}
 }

@@ -18,9 +18,9 @@ type call struct {
 }
 
 func (tc call) String() string {
-	return fmt.Sprintf("tA=%v,tB=%v,%dx%dx%d,alpha=%g,beta=%g,pad=%d/%d/%d,bias=%v,gelu=%v,res=%v",
+	return fmt.Sprintf("tA=%v,tB=%v,%dx%dx%d,alpha=%g,beta=%g,pad=%d/%d/%d,bias=%v,gelu=%v,tanh=%v,res=%v",
 		tc.transA, tc.transB, tc.m, tc.k, tc.n, tc.alpha, tc.beta, tc.padA, tc.padB, tc.padC,
-		tc.ep.Bias != nil, tc.ep.GELU, tc.ep.Residual != nil)
+		tc.ep.Bias != nil, tc.ep.GELU, tc.ep.Tanh, tc.ep.Residual != nil)
 }
 
 // operands holds random operands of a call: a, b, and c before the call.
@@ -92,7 +92,11 @@ func (tc *call) reference(o operands, res []float32) (want, bound []float64) {
 				s += float64(tc.ep.Bias[j])
 				abs += math.Abs(float64(tc.ep.Bias[j]))
 			}
-			if tc.ep.GELU {
+			switch {
+			case tc.ep.GELU && tc.ep.Tanh:
+				s = 0.5 * s * (1 + math.Tanh(math.Sqrt(2/math.Pi)*(s+0.044715*s*s*s)))
+				abs *= 1.2
+			case tc.ep.GELU:
 				s = 0.5 * s * (1 + math.Erf(s/math.Sqrt2))
 				abs *= 1.2
 			}
@@ -199,8 +203,9 @@ func TestEpilogue(t *testing.T) {
 	withKernels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(5, 6))
 		for _, s := range [][3]int{{1, 1, 1}, {7, 13, 17}, {37, 45, 300}, {2, 5, 0}} {
-			for _, v := range []struct{ bias, gelu, res bool }{
-				{true, false, false}, {false, true, false}, {false, false, true}, {true, true, true},
+			for _, v := range []struct{ bias, gelu, tanh, res bool }{
+				{true, false, false, false}, {false, true, false, false}, {false, false, false, true}, {true, true, false, true},
+				{false, true, true, false}, {true, true, true, false},
 			} {
 				tc := call{m: s[0], n: s[1], k: s[2], alpha: 1.5, beta: 0.5, padC: 2}
 				o := tc.operands(r, 1)
@@ -208,7 +213,7 @@ func TestEpilogue(t *testing.T) {
 				if v.bias {
 					tc.ep.Bias = randSlice(r, tc.n)
 				}
-				tc.ep.GELU = v.gelu
+				tc.ep.GELU, tc.ep.Tanh = v.gelu, v.tanh
 				if v.res {
 					res = randSlice(r, len(o.c))
 					tc.ep.Residual = res

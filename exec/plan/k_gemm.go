@@ -84,10 +84,11 @@ func biasOf(t *ir.Tensor) []float32 {
 }
 
 // buildLinear runs Linear(X[..., K], W[K, N], B?[N]) as one product with
-// the bias in gemm's epilogue.
+// the bias and the activation in gemm's epilogue.
 func buildLinear(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
 	x, w, b := input(in, 0), input(in, 1), input(in, 2)
-	if !f32(x, w, out[0]) || len(w.Shape) != 2 || len(x.Shape) < 1 || (b != nil && !f32(b)) {
+	gelu, tanh, ok := ir.LinearActivation(n)
+	if !ok || !f32(x, w, out[0]) || len(w.Shape) != 2 || len(x.Shape) < 1 || (b != nil && !f32(b)) {
 		return nil
 	}
 	k, nn := int(w.Shape[0]), int(w.Shape[1])
@@ -102,7 +103,8 @@ func buildLinear(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn
 		return nil
 	}
 	return func(in, out []*ir.Tensor) error {
-		return rp.run(1, in[0].Data.([]float32), in[1].Data.([]float32), out[0].Data.([]float32), gemm.Epilogue{Bias: biasOf(input(in, 2))})
+		return rp.run(1, in[0].Data.([]float32), in[1].Data.([]float32), out[0].Data.([]float32),
+			gemm.Epilogue{Bias: biasOf(input(in, 2)), GELU: gelu, Tanh: tanh})
 	}
 }
 

@@ -14,6 +14,11 @@ func TestLinearKernel(t *testing.T) {
 		checkKernel(t, node("ai.tfc:Linear", nil), []*ir.Tensor{randF32(r, c.x...), w, b}, 1, 2)
 		checkKernel(t, node("ai.tfc:Linear", nil), []*ir.Tensor{randF32(r, c.x...), w}, 1)
 		checkKernel(t, node("ai.tfc:Linear", nil), []*ir.Tensor{randF32(r, c.x...), w, b})
+		for _, act := range []string{"gelu", "gelu_tanh"} {
+			gelu := map[string]*ir.Attr{"activation": {Kind: ir.AttrString, String: act}}
+			checkKernel(t, node("ai.tfc:Linear", gelu), []*ir.Tensor{randF32(r, c.x...), w, b}, 1, 2)
+			checkKernel(t, node("ai.tfc:Linear", gelu), []*ir.Tensor{randF32(r, c.x...), w}, 1)
+		}
 	}
 }
 

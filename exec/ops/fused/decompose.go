@@ -20,7 +20,9 @@ func Decompose(n *ir.Node) ([]*ir.Node, error) {
 	var err error
 	switch n.Op {
 	case "Linear":
-		outs = []*ir.Value{d.linear(n)}
+		var o *ir.Value
+		o, err = d.linear(n)
+		outs = []*ir.Value{o}
 	case "LayerNorm", "SkipLayerNorm", "RMSNorm":
 		outs = d.norm(n)
 	case "Gelu", "BiasGelu":
@@ -98,12 +100,19 @@ func intsAttr(vals ...int64) map[string]*ir.Attr {
 	return map[string]*ir.Attr{"perm": {Kind: ir.AttrInts, Ints: vals}}
 }
 
-func (d *decomp) linear(n *ir.Node) *ir.Value {
+func (d *decomp) linear(n *ir.Node) (*ir.Value, error) {
+	act, tanh, ok := ir.LinearActivation(n)
+	if !ok {
+		return nil, fmt.Errorf("%s: unknown activation %q", n.Describe(), n.AttrString("activation", ""))
+	}
 	y := d.op("MatMul", 13, nil, n.Input(0), n.Input(1))
 	if b := n.Input(2); b != nil {
 		y = d.op("Add", 14, nil, y, b)
 	}
-	return y
+	if act {
+		y = d.geluOf(y, tanh)
+	}
+	return y, nil
 }
 
 func (d *decomp) norm(n *ir.Node) []*ir.Value {
@@ -133,8 +142,13 @@ func (d *decomp) gelu(n *ir.Node) *ir.Value {
 	if b := n.Input(1); b != nil {
 		x = d.op("Add", 14, nil, x, b)
 	}
+	return d.geluOf(x, n.AttrString("approximate", "none") == "tanh")
+}
+
+// geluOf spells out GELU of x, the erf form or the tanh approximation.
+func (d *decomp) geluOf(x *ir.Value, tanh bool) *ir.Value {
 	var inner *ir.Value
-	if n.AttrString("approximate", "none") == "tanh" {
+	if tanh {
 		cube := d.op("Mul", 14, nil, x, d.op("Mul", 14, nil, x, x))
 		arg := d.op("Add", 14, nil, x, d.op("Mul", 14, nil, cube, num(x, 0.044715)))
 		inner = d.op("Tanh", 13, nil, d.op("Mul", 14, nil, arg, num(x, math.Sqrt(2/math.Pi))))

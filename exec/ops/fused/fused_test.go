@@ -36,6 +36,8 @@ func TestFusedEqualsDecomposed(t *testing.T) {
 	cases := []fusedCase{
 		{"Linear", nil, [][]int64{{2, 3, 8}, {8, 5}, {5}}, 1},
 		{"Linear", nil, [][]int64{{3, 8}, {8, 5}}, 1},
+		{"Linear", opstest.Attrs("activation", "gelu"), [][]int64{{2, 3, 8}, {8, 5}, {5}}, 1},
+		{"Linear", opstest.Attrs("activation", "gelu_tanh"), [][]int64{{3, 8}, {8, 5}}, 1},
 		{"LayerNorm", eps, [][]int64{{2, 3, 8}, {8}, {8}}, 1},
 		{"LayerNorm", eps, [][]int64{{4, 8}, {8}}, 1},
 		{"SkipLayerNorm", eps, [][]int64{{2, 3, 8}, {2, 3, 8}, {8}, {8}}, 2},

@@ -55,21 +55,37 @@ func result(ctx *kernel.Context, dt ir.DType, shape []int64, vals []float64) (*i
 	return t, nil
 }
 
-// linear returns the kernel of Linear(X, W, B?) = MatMul(X, W) + B, run
-// with r's MatMul and Add kernels.
+// linear returns the kernel of Linear(X, W, B?) = act(MatMul(X, W) + B),
+// run with r's MatMul and Add kernels and gelu.
 func linear(r kernel.Registry) kernel.Func {
 	return func(ctx *kernel.Context, in []*ir.Tensor) ([]*ir.Tensor, error) {
 		if len(in) < 2 || in[0] == nil || in[1] == nil {
 			return nil, ctx.Errorf("needs inputs X and W")
+		}
+		act, tanh, ok := ir.LinearActivation(ctx.Node)
+		if !ok {
+			return nil, ctx.Errorf("activation must be none, gelu or gelu_tanh, not %q", ctx.Node.AttrString("activation", ""))
 		}
 		mm, add := r["MatMul"], r["Add"]
 		if mm == nil || add == nil {
 			return nil, ctx.Errorf("MatMul and Add kernels are not registered")
 		}
 		y, err := mm(&kernel.Context{Node: &ir.Node{Name: ctx.Node.Name, Op: "MatMul", Version: 13}}, in[:2])
-		if err != nil || len(in) < 3 || in[2] == nil {
+		if err == nil && len(in) > 2 && in[2] != nil {
+			y, err = add(&kernel.Context{Node: &ir.Node{Name: ctx.Node.Name, Op: "Add", Version: 14}}, []*ir.Tensor{y[0], in[2]})
+		}
+		if err != nil || !act {
 			return y, err
 		}
-		return add(&kernel.Context{Node: &ir.Node{Name: ctx.Node.Name, Op: "Add", Version: 14}}, []*ir.Tensor{y[0], in[2]})
+		approx := "none"
+		if tanh {
+			approx = "tanh"
+		}
+		g, err := gelu(&kernel.Context{Node: &ir.Node{Name: ctx.Node.Name, Op: "Gelu", Domain: ir.TfcDomain,
+			Attrs: map[string]*ir.Attr{"approximate": {Kind: ir.AttrString, String: approx}}}}, y)
+		if err != nil {
+			return nil, err
+		}
+		return []*ir.Tensor{g}, nil
 	}
 }
