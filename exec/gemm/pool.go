@@ -3,6 +3,7 @@ package gemm
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,13 +15,20 @@ type Pool struct {
 	threads int
 	cpus    []int // worker i runs on cpus[i], the caller on cpus[0]; nil: unbound
 	tasks   chan task
-	wgs     sync.Pool // of *sync.WaitGroup, so that calls do not allocate
+	calls   sync.Pool // of *parCall, so that calls do not allocate
 }
 
 type task struct {
 	fn     func(lo, hi int)
 	lo, hi int
-	done   *sync.WaitGroup
+	done   *parCall
+}
+
+// parCall tracks the worker parts of one ParallelFor: pending counts those
+// not finished, for the caller to poll, and wg lets it sleep instead.
+type parCall struct {
+	pending atomic.Int32
+	wg      sync.WaitGroup
 }
 
 // NewPool returns a pool that runs loops on threads goroutines: the caller
@@ -63,7 +71,8 @@ func (p *Pool) work(i int) {
 			return
 		}
 		t.fn(t.lo, t.hi)
-		t.done.Done()
+		t.done.pending.Add(-1)
+		t.done.wg.Done()
 	}
 }
 
@@ -76,7 +85,10 @@ func (p *Pool) work(i int) {
 const spinWait = time.Millisecond
 
 // next waits for a task, polling for up to spinWait before it blocks; ok
-// is false once the pool is closed.
+// is false once the pool is closed. An unbound worker yields its P now and
+// then while it polls; a bound one does not, since its goroutine is locked
+// to its thread, and a locked goroutine that yields hands its thread's P
+// to another thread and back, two sleeps and wake-ups each time.
 func (p *Pool) next() (t task, ok bool) {
 	deadline := time.Now().Add(spinWait)
 	for i := 1; ; i++ {
@@ -89,11 +101,27 @@ func (p *Pool) next() (t task, ok bool) {
 			if time.Now().After(deadline) {
 				break
 			}
-			runtime.Gosched()
+			if p.cpus == nil {
+				runtime.Gosched()
+			}
 		}
 	}
 	t, ok = <-p.tasks
 	return t, ok
+}
+
+// wait returns once the worker parts of c are done, polling for up to
+// spinWait before it sleeps: the parts are of equal size, so the wait is
+// usually short, and a caller that sleeps takes long to wake (for a bound
+// caller, locked to its thread, a hand-off of its P between threads).
+func (c *parCall) wait() {
+	deadline := time.Now().Add(spinWait)
+	for i := 1; c.pending.Load() > 0; i++ {
+		if i%64 == 0 && time.Now().After(deadline) {
+			break
+		}
+	}
+	c.wg.Wait() // at once when pending is 0: each part calls Done right after
 }
 
 // Threads reports how many goroutines run a loop; 1 for a nil pool.
@@ -124,17 +152,18 @@ func (p *Pool) ParallelFor(n int, fn func(lo, hi int)) {
 		}
 		return
 	}
-	wg, _ := p.wgs.Get().(*sync.WaitGroup)
-	if wg == nil {
-		wg = new(sync.WaitGroup)
+	c, _ := p.calls.Get().(*parCall)
+	if c == nil {
+		c = new(parCall)
 	}
-	wg.Add(parts - 1)
+	c.pending.Store(int32(parts - 1))
+	c.wg.Add(parts - 1)
 	for i := 1; i < parts; i++ {
-		p.tasks <- task{fn: fn, lo: i * n / parts, hi: (i + 1) * n / parts, done: wg}
+		p.tasks <- task{fn: fn, lo: i * n / parts, hi: (i + 1) * n / parts, done: c}
 	}
 	fn(0, n/parts)
-	wg.Wait()
-	p.wgs.Put(wg)
+	c.wait()
+	p.calls.Put(c)
 }
 
 // Binding is the binding of a caller's thread made by Bind.
