@@ -166,11 +166,15 @@ func buildAttention(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) ru
 	}
 }
 
-// run computes the units of parts [lo, hi).
+// run computes the units of parts [lo, hi). Part p takes a contiguous
+// range of units, so whole heads (every query block of a head, the same
+// work for each head even when causal): a thread then reads the query,
+// key and value columns of few heads, which the projection before it
+// computed in column ranges, largely on the same thread.
 func (a *attnKernel) run(lo, hi int) {
 	for p := lo; p < hi; p++ {
 		a.errs[p] = nil
-		for u := p; u < a.units && a.errs[p] == nil; u += a.parts {
+		for u := p * a.units / a.parts; u < (p+1)*a.units/a.parts && a.errs[p] == nil; u++ {
 			a.errs[p] = a.unit(a.scratch[p], u)
 		}
 	}
