@@ -37,7 +37,8 @@ func WithThreads(n int) SessionOption { return func(c *sessionConfig) { c.thread
 // the CPUs idled). By default a session binds when it has one thread per
 // CPU the process may use (the default thread count, unless GOMAXPROCS
 // is lowered), and not when it has fewer, since sessions sharing the
-// machine would be bound to the same CPUs. Binding is done on Linux only.
+// machine would be bound to the same CPUs. Binding is done on Linux only,
+// and only when GOMAXPROCS is at least the thread count.
 func WithCPUBinding(on bool) SessionOption { return func(c *sessionConfig) { c.bind = &on } }
 
 // WithProfiling makes the session time each plan step; Profile reports

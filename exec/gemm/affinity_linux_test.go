@@ -1,6 +1,7 @@
 package gemm
 
 import (
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -32,6 +33,7 @@ func TestPoolOnCPUs(t *testing.T) {
 		t.Fatal("AllowedCPUs found no CPU")
 	}
 	cpus := []int{allowed[0], allowed[len(allowed)-1], allowed[0]}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(3)) // a P per bound thread
 	p := NewPoolOnCPUs(3, cpus)
 	defer p.Close()
 	b := p.Bind()
@@ -59,16 +61,22 @@ func TestPoolOnCPUs(t *testing.T) {
 	}
 }
 
-// TestPoolUnbound: a pool without CPUs binds nothing, and Bind is a no-op.
+// TestPoolUnbound: a pool with fewer CPUs than threads, or fewer Ps,
+// binds nothing, and Bind is a no-op.
 func TestPoolUnbound(t *testing.T) {
 	allowed := AllowedCPUs()
-	p := NewPoolOnCPUs(2, allowed[:1]) // fewer CPUs than threads
-	defer p.Close()
-	b := p.Bind()
-	p.ParallelFor(2, func(lo, hi int) {
-		if c := threadCPUs(t); len(c) != len(allowed) {
-			t.Errorf("an unbound pool's thread runs on CPUs %v, want all of %v", c, allowed)
-		}
-	})
-	b.Release()
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	for name, p := range map[string]*Pool{
+		"one CPU for two threads": NewPoolOnCPUs(2, allowed[:1]),
+		"three threads on two Ps": NewPoolOnCPUs(3, []int{allowed[0], allowed[0], allowed[0]}),
+	} {
+		b := p.Bind()
+		p.ParallelFor(3, func(lo, hi int) {
+			if c := threadCPUs(t); len(c) != len(allowed) {
+				t.Errorf("%s: a thread runs on CPUs %v, want all of %v", name, c, allowed)
+			}
+		})
+		b.Release()
+		p.Close()
+	}
 }

@@ -38,7 +38,9 @@ func NewPool(threads int) *Pool { return NewPoolOnCPUs(threads, nil) }
 
 // NewPoolOnCPUs is NewPool with each worker's thread bound to a CPU of
 // cpus, worker i to cpus[i] for i ≥ 1, and cpus[0] left for the caller
-// (see Bind); cpus shorter than threads (nil, say) binds nothing.
+// (see Bind). It binds nothing when cpus is shorter than threads (nil,
+// say) or when GOMAXPROCS is below threads: bound threads poll for work
+// without yielding, which needs a P each.
 //
 // Why bind: when a run starts after the CPUs idled, Linux may wake a
 // worker on the CPU of the thread that woke it, and the two then share
@@ -50,7 +52,7 @@ func NewPoolOnCPUs(threads int, cpus []int) *Pool {
 		threads = runtime.GOMAXPROCS(0)
 	}
 	p := &Pool{threads: threads, tasks: make(chan task, threads)}
-	if len(cpus) >= threads {
+	if len(cpus) >= threads && threads <= runtime.GOMAXPROCS(0) {
 		p.cpus = cpus[:threads]
 	}
 	for i := 1; i < threads; i++ {
@@ -113,12 +115,19 @@ func (p *Pool) next() (t task, ok bool) {
 // wait returns once the worker parts of c are done, polling for up to
 // spinWait before it sleeps: the parts are of equal size, so the wait is
 // usually short, and a caller that sleeps takes long to wake (for a bound
-// caller, locked to its thread, a hand-off of its P between threads).
-func (c *parCall) wait() {
+// caller, locked to its thread, a hand-off of its P between threads). An
+// unbound caller yields its P now and then while it polls, in case a
+// worker waits for one.
+func (c *parCall) wait(bound bool) {
 	deadline := time.Now().Add(spinWait)
 	for i := 1; c.pending.Load() > 0; i++ {
-		if i%64 == 0 && time.Now().After(deadline) {
-			break
+		if i%64 == 0 {
+			if time.Now().After(deadline) {
+				break
+			}
+			if !bound {
+				runtime.Gosched()
+			}
 		}
 	}
 	c.wg.Wait() // at once when pending is 0: each part calls Done right after
@@ -162,7 +171,7 @@ func (p *Pool) ParallelFor(n int, fn func(lo, hi int)) {
 		p.tasks <- task{fn: fn, lo: i * n / parts, hi: (i + 1) * n / parts, done: c}
 	}
 	fn(0, n/parts)
-	c.wait()
+	c.wait(p.cpus != nil)
 	p.calls.Put(c)
 }
 
