@@ -8,6 +8,11 @@
 //	m, err := tfc.Load("model.tfc")
 //	sess := m.NewSession()
 //	out, err := sess.Run(inputs)
+//
+// Load reads the artifact into huge-page memory where Linux allows it,
+// LoadMapped maps the file instead. A session runs on as many threads as
+// GOMAXPROCS (WithThreads), bound to CPUs when it has one per CPU
+// (WithCPUBinding), and WithProfiling times every operator.
 package tfc
 
 import (

@@ -6,8 +6,10 @@
 // of kc rows, op(A) into blocks of at most mc rows that are packed (scaled
 // by alpha) into micro-panels of mr rows, op(B) into panels of 16 columns;
 // a micro-kernel multiplies one A micro-panel by one B panel into an mr×16
-// tile of C, or by two adjacent B panels into an mr×32 tile. The packed A
-// of an M tile is kept for the following N tiles of the same worker. The
+// tile of C, or by two adjacent B panels into an mr×32 tile, while the
+// next panel pair is prefetched into L2 (a model's weights come from
+// memory). The packed A of an M tile is kept for the following N tiles of
+// the same worker. The
 // micro-kernel is chosen at run time from the CPU features: AVX-512 8×32
 // (two panels, 16 zmm accumulators; written by gen_kernels.go), else 6×16
 // AVX2+FMA assembly on amd64, else a portable 4×16 Go kernel (the only one
@@ -23,11 +25,13 @@
 //
 // Weights can be packed once with PackB and multiplied many times with
 // SgemmPacked; a PackedB can be serialized with Bytes and restored with
-// LoadPackedB. An Epilogue (bias, GELU, residual) is applied to each output
+// LoadPackedB. An Epilogue (bias, GELU in erf or tanh form, residual) is applied to each output
 // tile right after its last K block, while the tile is still in cache.
 //
 // Work is split over tiles of M×N (and batches) on an optional Pool of
 // worker goroutines; a nil Pool runs everything on the calling goroutine.
+// NewPoolOnCPUs binds the workers' threads, and Bind the caller's, to
+// CPUs, so that no two share one while others idle.
 // Packing buffers and per-call state are reused between calls, so calls do
 // not allocate in steady state.
 package gemm
