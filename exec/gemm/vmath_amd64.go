@@ -8,6 +8,9 @@ var vecMath = hasAVX512
 func geluAVX512(dst, src *float32, ld, rows int, bias *float32, bs, tanh int)
 
 //go:noescape
+func expAVX512(dst, src *float32, n int, sigmoid int)
+
+//go:noescape
 func maxAVX512(x *float32, n int) float32
 
 //go:noescape

@@ -444,3 +444,64 @@ arbias:
 ardone:
 	VZEROUPPER
 	RET
+
+// func expAVX512(dst, src *float32, n int, sigmoid int)
+//
+// Stores dst[i] = e^src[i], or with sigmoid 1/(1+e^-src[i]). The exp
+// argument is clamped to [-110, 100], beyond which the float32 result is
+// 0 or +Inf anyway; a NaN stays NaN.
+TEXT ·expAVX512(SB), NOSPLIT, $0-32
+	MOVQ dst+0(FP), DI
+	MOVQ src+8(FP), SI
+	MOVQ n+16(FP), CX
+	MOVQ sigmoid+24(FP), DX
+	VBROADCASTSS ·tanhK+16(SB), Z27
+	VBROADCASTSS ·tanhK+12(SB), Z26
+	VBROADCASTSS ·expC+0(SB), Z30
+	VPXORD Z29, Z29, Z29
+	CMPQ CX, $16
+	JLT  xptail
+
+xploop:
+	VMOVUPS (SI), Z3
+	TESTQ DX, DX
+	JEQ  xpexp
+	VSUBPS Z3, Z29, Z3
+xpexp:
+	VMAXPS Z3, Z27, Z3
+	VMINPS Z3, Z26, Z3
+	EXPZ(Z3, Z5, Z6)
+	TESTQ DX, DX
+	JEQ  xpstore
+	VADDPS Z30, Z6, Z6
+	VDIVPS Z6, Z30, Z6
+xpstore:
+	VMOVUPS Z6, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	SUBQ $16, CX
+	CMPQ CX, $16
+	JGE  xploop
+
+xptail:
+	TESTQ CX, CX
+	JEQ  xpdone
+	TAILMASK
+	VMOVUPS.Z (SI), K1, Z3
+	TESTQ DX, DX
+	JEQ  xptexp
+	VSUBPS Z3, Z29, Z3
+xptexp:
+	VMAXPS Z3, Z27, Z3
+	VMINPS Z3, Z26, Z3
+	EXPZ(Z3, Z5, Z6)
+	TESTQ DX, DX
+	JEQ  xptstore
+	VADDPS Z30, Z6, Z6
+	VDIVPS Z6, Z30, Z6
+xptstore:
+	VMOVUPS Z6, K1, (DI)
+
+xpdone:
+	VZEROUPPER
+	RET

@@ -11,6 +11,7 @@ func geluAVX512(dst, src *float32, ld, rows int, bias *float32, bs, tanh int) {
 	panic("gemm: no AVX-512")
 }
 func maxAVX512(x *float32, n int) float32                          { panic("gemm: no AVX-512") }
+func expAVX512(dst, src *float32, n int, sigmoid int)              { panic("gemm: no AVX-512") }
 func expSumAVX512(x, y *float32, n int, m float32) float32         { panic("gemm: no AVX-512") }
 func scaleAVX512(y *float32, n int, s float32)                     { panic("gemm: no AVX-512") }
 func sumAVX512(x *float32, n int) float32                          { panic("gemm: no AVX-512") }

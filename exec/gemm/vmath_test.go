@@ -265,3 +265,71 @@ func TestSoftmaxTile(t *testing.T) {
 		}
 	})
 }
+
+// TestExpSigmoid checks Exp and Sigmoid against float64 over their range,
+// at every length up to 40 (the vector body and the tail), and at the
+// edges: ±Inf, NaN and arguments past the float32 range.
+func TestExpSigmoid(t *testing.T) {
+	withVecMath(t, func(t *testing.T) {
+		var x []float32
+		for v := -100.0; v <= 88; v += 1e-3 {
+			x = append(x, float32(v))
+		}
+		y := make([]float32, len(x))
+		for _, c := range []struct {
+			name string
+			f    func(dst, src []float32)
+			want func(float64) float64
+			tol  float64
+			tiny float64 // absolute tolerance below the normal float32 range
+		}{
+			{"exp", Exp, math.Exp, 3e-7, 3e-45},
+			{"sigmoid", Sigmoid, func(v float64) float64 { return 1 / (1 + math.Exp(-v)) }, 4e-7, 0x1p-126},
+		} {
+			c.f(y, x)
+			worst := 0.0
+			for i, v := range x {
+				w := c.want(float64(v))
+				if w < 0x1p-126 { // float32 denormals: absolute error only
+					if math.Abs(float64(y[i])-w) > c.tiny {
+						t.Fatalf("%s(%g) = %g, want %g", c.name, v, y[i], w)
+					}
+					continue
+				}
+				worst = max(worst, math.Abs(float64(y[i])-w)/w)
+			}
+			t.Logf("%s: max relative error %.3g", c.name, worst)
+			if worst > c.tol {
+				t.Errorf("%s: max relative error %g", c.name, worst)
+			}
+			for n := range 41 {
+				src, dst := x[len(x)/2:len(x)/2+n], make([]float32, n+1)
+				dst[n] = 42
+				c.f(dst, src)
+				for i, v := range src {
+					if w := c.want(float64(v)); math.Abs(float64(dst[i])-w) > c.tol*w {
+						t.Fatalf("%s, length %d: element %d = %g, want %g", c.name, n, i, dst[i], w)
+					}
+				}
+				if dst[n] != 42 {
+					t.Fatalf("%s, length %d: wrote past the end", c.name, n)
+				}
+			}
+		}
+		inf := float32(math.Inf(1))
+		edges := []float32{inf, -inf, 200, -200, float32(math.NaN())}
+		wantExp := []float32{inf, 0, inf, 0}
+		wantSig := []float32{1, 0, 1, 0}
+		e, s := make([]float32, len(edges)), make([]float32, len(edges))
+		Exp(e, edges)
+		Sigmoid(s, edges)
+		for i := range wantExp {
+			if e[i] != wantExp[i] || s[i] != wantSig[i] {
+				t.Errorf("at %g: exp %g, sigmoid %g; want %g and %g", edges[i], e[i], s[i], wantExp[i], wantSig[i])
+			}
+		}
+		if !math.IsNaN(float64(e[4])) || !math.IsNaN(float64(s[4])) {
+			t.Errorf("at NaN: exp %g, sigmoid %g", e[4], s[4])
+		}
+	})
+}

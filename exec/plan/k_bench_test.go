@@ -75,6 +75,19 @@ func BenchmarkBinary(b *testing.B) {
 	})
 }
 
+// BenchmarkLlamaMLP times the elementwise ops of a Llama-7B feed-forward
+// block at 128 tokens (SwiGLU: x·sigmoid(x)·y over [128, 11008]).
+func BenchmarkLlamaMLP(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 5))
+	b.Run("Sigmoid", func(b *testing.B) {
+		benchKernel(b, node("Sigmoid", nil), []*ir.Tensor{randF32(r, 1, 128, 11008)}, []int64{1, 128, 11008}, 0)
+	})
+	b.Run("Mul", func(b *testing.B) {
+		ins := []*ir.Tensor{randF32(r, 1, 128, 11008), randF32(r, 1, 128, 11008)}
+		benchKernel(b, node("Mul", nil), ins, []int64{1, 128, 11008}, 0)
+	})
+}
+
 // BenchmarkTranspose times GPT-2's K transpose, [1,12,128,64] → [1,12,64,128].
 func BenchmarkTranspose(b *testing.B) {
 	r := rand.New(rand.NewPCG(4, 4))

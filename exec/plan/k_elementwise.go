@@ -4,6 +4,7 @@ import (
 	"math"
 
 	"github.com/tfc-project/tfc/codegen"
+	"github.com/tfc-project/tfc/exec/gemm"
 	"github.com/tfc-project/tfc/exec/kernel"
 	"github.com/tfc-project/tfc/ir"
 )
@@ -71,12 +72,57 @@ func newBcast(out []int64, ins ...[]int64) *bcast {
 	return b
 }
 
-// binary applies f over a, b broadcast into y.
-func binary[T, U any](p *bcast, a, b []T, y []U, f func(x, y T) U) {
+// elemKernel runs an elementwise loop over the n output elements of an
+// op, split into contiguous ranges on the pool when n is large. The loop
+// is made once, in the builder, and reads slices the kernel sets before
+// each run, so that runs do not allocate.
+type elemKernel struct {
+	e     *env
+	n     int
+	parts int
+	loop  func(lo, hi int) // output elements [lo, hi)
+	body  func(plo, phi int)
+}
+
+// minParallel is the fewest output elements an elementwise kernel splits
+// over the pool: below it, handing out the parts costs more than it
+// saves.
+const minParallel = 1 << 15
+
+func newElemKernel(e *env, n int, loop func(lo, hi int)) *elemKernel {
+	k := &elemKernel{e: e, n: n, parts: 1, loop: loop}
+	if n >= minParallel {
+		k.parts = max(1, min(e.pool.Threads(), n/(minParallel/2)))
+	}
+	k.body = func(plo, phi int) { k.loop(plo*k.n/k.parts, phi*k.n/k.parts) }
+	return k
+}
+
+// do runs the loop over every output element.
+func (k *elemKernel) do() {
+	if k.parts == 1 {
+		k.loop(0, k.n)
+		return
+	}
+	k.e.parallel(k.parts, k.body)
+}
+
+// piece returns the row of output element lo and the columns [c0, c1) of
+// it that lie below hi.
+func (p *bcast) piece(lo, hi int) (r, c0, c1 int) {
+	r = lo / p.inner
+	c0 = lo - r*p.inner
+	return r, c0, min(p.inner, c0+hi-lo)
+}
+
+// binary applies f over a, b broadcast into y, output elements [lo, hi).
+func binary[T, U any](p *bcast, a, b []T, y []U, f func(x, y T) U, lo, hi int) {
 	sa, sb := p.steps[0], p.steps[1]
-	for r := range p.outer {
-		ia, ib := p.offs[0][r], p.offs[1][r]
-		row := y[r*p.inner : (r+1)*p.inner]
+	for lo < hi {
+		r, c0, c1 := p.piece(lo, hi)
+		lo += c1 - c0
+		ia, ib := p.offs[0][r]+c0*sa, p.offs[1][r]+c0*sb
+		row := y[r*p.inner+c0 : r*p.inner+c1]
 		if sa == 1 && sb == 1 {
 			a, b := a[ia:ia+len(row)], b[ib:ib+len(row)]
 			for i := range row {
@@ -90,12 +136,16 @@ func binary[T, U any](p *bcast, a, b []T, y []U, f func(x, y T) U) {
 	}
 }
 
-// where fills y with x where c is true, else with z.
-func where[T any](p *bcast, c []bool, x, z, y []T) {
-	for r := range p.outer {
-		ic, ix, iz := p.offs[0][r], p.offs[1][r], p.offs[2][r]
-		row := y[r*p.inner : (r+1)*p.inner]
-		if p.steps[0] == 1 && p.steps[1] == 1 && p.steps[2] == 0 {
+// where fills y with x where c is true, else with z, output elements
+// [lo, hi).
+func where[T any](p *bcast, c []bool, x, z, y []T, lo, hi int) {
+	sc, sx, sz := p.steps[0], p.steps[1], p.steps[2]
+	for lo < hi {
+		r, c0, c1 := p.piece(lo, hi)
+		lo += c1 - c0
+		ic, ix, iz := p.offs[0][r]+c0*sc, p.offs[1][r]+c0*sx, p.offs[2][r]+c0*sz
+		row := y[r*p.inner+c0 : r*p.inner+c1]
+		if sc == 1 && sx == 1 && sz == 0 {
 			// A mask row choosing between a row and one value (the
 			// attention masks of decoder exports).
 			cr, xr, zv := c[ic:ic+len(row)], x[ix:ix+len(row)], z[iz]
@@ -109,10 +159,10 @@ func where[T any](p *bcast, c []bool, x, z, y []T) {
 			continue
 		}
 		for i := range row {
-			if c[ic+i*p.steps[0]] {
-				row[i] = x[ix+i*p.steps[1]]
+			if c[ic+i*sc] {
+				row[i] = x[ix+i*sx]
 			} else {
-				row[i] = z[iz+i*p.steps[2]]
+				row[i] = z[iz+i*sz]
 			}
 		}
 	}
@@ -161,38 +211,43 @@ func buildBroadcast(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) ru
 		if len(in) != 3 || in[0].DType != ir.Bool || in[1].DType != in[2].DType || out[0].DType != in[1].DType {
 			return nil
 		}
+		n := numel(out[0].Shape)
 		switch in[1].DType {
 		case ir.Float32:
-			return whereFn[float32](p)
+			return whereFn[float32](e, p, n)
 		case ir.Int64:
-			return whereFn[int64](p)
+			return whereFn[int64](e, p, n)
 		case ir.Bool:
-			return whereFn[bool](p)
+			return whereFn[bool](e, p, n)
 		}
 		return nil
 	}
 	if len(in) != 2 || in[0].DType != in[1].DType {
 		return nil
 	}
+	size := numel(out[0].Shape)
 	switch in[0].DType {
 	case ir.Float32:
 		if op, ok := f32Ops[n.Op]; ok {
+			var a, b, y []float32
+			k := newElemKernel(e, size, func(lo, hi int) { binaryF32(p, op, a, b, y, lo, hi) })
 			return func(in, out []*ir.Tensor) error {
-				binaryF32(p, op, in[0].Data.([]float32), in[1].Data.([]float32), out[0].Data.([]float32))
+				a, b, y = in[0].Data.([]float32), in[1].Data.([]float32), out[0].Data.([]float32)
+				k.do()
 				return nil
 			}
 		}
 		if n.Op == "Pow" {
-			return binaryFn(p, func(x, y float32) float32 { return float32(math.Pow(float64(x), float64(y))) }, nil)
+			return binaryFn(e, p, size, func(x, y float32) float32 { return float32(math.Pow(float64(x), float64(y))) }, nil)
 		}
 		f, cmp := arith[float32](n.Op)
-		return binaryFn(p, f, cmp)
+		return binaryFn(e, p, size, f, cmp)
 	case ir.Int64:
 		if n.Op == "Div" || n.Op == "Pow" {
 			return nil // division by zero and integer powers stay with the reference
 		}
 		f, cmp := arith[int64](n.Op)
-		return binaryFn(p, f, cmp)
+		return binaryFn(e, p, size, f, cmp)
 	}
 	return nil
 }
@@ -203,11 +258,13 @@ var f32Ops = map[string]byte{"Add": '+', "Sub": '-', "Mul": '*', "Div": '/'}
 // binaryF32 is binary for the float32 arithmetic op ('+', '-', '*', '/'):
 // rows where each input is contiguous or a single broadcast value run as
 // plain loops, without a call per element.
-func binaryF32(p *bcast, op byte, a, b, y []float32) {
+func binaryF32(p *bcast, op byte, a, b, y []float32, lo, hi int) {
 	sa, sb := p.steps[0], p.steps[1]
-	for r := range p.outer {
-		ia, ib := p.offs[0][r], p.offs[1][r]
-		row := y[r*p.inner : (r+1)*p.inner]
+	for lo < hi {
+		r, c0, c1 := p.piece(lo, hi)
+		lo += c1 - c0
+		ia, ib := p.offs[0][r]+c0*sa, p.offs[1][r]+c0*sb
+		row := y[r*p.inner+c0 : r*p.inner+c1]
 		switch {
 		case sa == 1 && sb == 1:
 			rowVV(op, row, a[ia:ia+len(row)], b[ib:ib+len(row)])
@@ -302,31 +359,43 @@ func rowSV(op byte, y []float32, s float32, b []float32) {
 }
 
 // binaryFn returns the kernel of f (or, when f is nil, of the comparison
-// cmp), or nil when both are.
-func binaryFn[T any](p *bcast, f func(x, y T) T, cmp func(x, y T) bool) runFn {
+// cmp) over size output elements, or nil when both are.
+func binaryFn[T any](e *env, p *bcast, size int, f func(x, y T) T, cmp func(x, y T) bool) runFn {
+	var a, b []T
 	switch {
 	case f != nil:
+		var y []T
+		k := newElemKernel(e, size, func(lo, hi int) { binary(p, a, b, y, f, lo, hi) })
 		return func(in, out []*ir.Tensor) error {
-			binary(p, in[0].Data.([]T), in[1].Data.([]T), out[0].Data.([]T), f)
+			a, b, y = in[0].Data.([]T), in[1].Data.([]T), out[0].Data.([]T)
+			k.do()
 			return nil
 		}
 	case cmp != nil:
+		var y []bool
+		k := newElemKernel(e, size, func(lo, hi int) { binary(p, a, b, y, cmp, lo, hi) })
 		return func(in, out []*ir.Tensor) error {
-			binary(p, in[0].Data.([]T), in[1].Data.([]T), out[0].Data.([]bool), cmp)
+			a, b, y = in[0].Data.([]T), in[1].Data.([]T), out[0].Data.([]bool)
+			k.do()
 			return nil
 		}
 	}
 	return nil
 }
 
-func whereFn[T any](p *bcast) runFn {
+func whereFn[T any](e *env, p *bcast, size int) runFn {
+	var c []bool
+	var x, z, y []T
+	k := newElemKernel(e, size, func(lo, hi int) { where(p, c, x, z, y, lo, hi) })
 	return func(in, out []*ir.Tensor) error {
-		where(p, in[0].Data.([]bool), in[1].Data.([]T), in[2].Data.([]T), out[0].Data.([]T))
+		c, x, z, y = in[0].Data.([]bool), in[1].Data.([]T), in[2].Data.([]T), out[0].Data.([]T)
+		k.do()
 		return nil
 	}
 }
 
-// unaryOps are the float32 unary ops, computed in float64.
+// unaryOps are the float32 unary ops, computed in float64, except Exp and
+// Sigmoid, which run in float32 (gemm.Exp and gemm.Sigmoid).
 var unaryOps = map[string]func(float64) float64{
 	"Erf":        math.Erf,
 	"Tanh":       math.Tanh,
@@ -347,11 +416,22 @@ func buildUnary(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn 
 	if len(in) != 1 || !f32(in[0], out[0]) || numel(in[0].Shape) != numel(out[0].Shape) {
 		return nil
 	}
-	return func(in, out []*ir.Tensor) error {
-		y := out[0].Data.([]float32)
-		for i, v := range in[0].Data.([]float32) {
-			y[i] = float32(f(float64(v)))
+	var x, y []float32
+	loop := func(lo, hi int) {
+		for i, v := range x[lo:hi] {
+			y[lo+i] = float32(f(float64(v)))
 		}
+	}
+	switch n.Op {
+	case "Exp":
+		loop = func(lo, hi int) { gemm.Exp(y[lo:hi], x[lo:hi]) }
+	case "Sigmoid":
+		loop = func(lo, hi int) { gemm.Sigmoid(y[lo:hi], x[lo:hi]) }
+	}
+	k := newElemKernel(e, numel(in[0].Shape), loop)
+	return func(in, out []*ir.Tensor) error {
+		x, y = in[0].Data.([]float32), out[0].Data.([]float32)
+		k.do()
 		return nil
 	}
 }

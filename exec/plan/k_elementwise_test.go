@@ -36,6 +36,32 @@ func TestBroadcastKernels(t *testing.T) {
 	}
 }
 
+// TestLargeElementwiseKernels runs the elementwise kernels on outputs
+// large enough to be split over the pool, the split falling inside rows
+// (rows of 7 and of 1000 elements) and across broadcast rows.
+func TestLargeElementwiseKernels(t *testing.T) {
+	r := rand.New(rand.NewPCG(17, 18))
+	for _, p := range [][2][]int64{{{3, 2000, 7}, {7}}, {{120, 1000}, {120, 1}}, {{5, 1, 9000}, {1, 4, 9000}}} {
+		for _, op := range []string{"Add", "Div", "Less"} {
+			checkKernel(t, node(op, nil), []*ir.Tensor{randF32(r, p[0]...), randF32(r, p[1]...)})
+		}
+		checkKernel(t, node("Sub", nil), []*ir.Tensor{randI64(r, p[0]...), randI64(r, p[1]...)})
+		c := randF32(r, p[1]...)
+		cond := &ir.Tensor{DType: ir.Bool, Shape: c.Shape, Data: make([]bool, c.Len())}
+		for i, v := range c.Data.([]float32) {
+			cond.Data.([]bool)[i] = v > 0
+		}
+		checkKernel(t, node("Where", nil), []*ir.Tensor{cond, randF32(r, p[0]...), randF32(r, 1)})
+	}
+	for _, op := range []string{"Sigmoid", "Exp", "Tanh"} {
+		x := randF32(r, 7, 11000)
+		for i := range x.Data.([]float32) {
+			x.Data.([]float32)[i] *= 20
+		}
+		checkKernel(t, node(op, nil), []*ir.Tensor{x})
+	}
+}
+
 // randI64 returns an int64 tensor of small random values.
 func randI64(r *rand.Rand, shape ...int64) *ir.Tensor {
 	t, _ := ir.NewTensor(ir.Int64, shape)
