@@ -7,4 +7,5 @@ func registerMath() {
 	registerElementwise()
 	registerMovement()
 	registerFill()
+	registerConv()
 }
