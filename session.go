@@ -30,15 +30,16 @@ type sessionConfig struct {
 // everything on the caller.
 func WithThreads(n int) SessionOption { return func(c *sessionConfig) { c.threads = n } }
 
-// WithCPUBinding sets whether a multi-threaded session binds its threads
-// to CPUs: during a Run the calling goroutine's thread to one CPU and
-// each worker to another, so that two of them never share a CPU while
-// others idle (which Linux's scheduler lets happen for milliseconds after
-// the CPUs idled). By default a session binds when it has one thread per
-// CPU the process may use (the default thread count, unless GOMAXPROCS
-// is lowered), and not when it has fewer, since sessions sharing the
-// machine would be bound to the same CPUs. Binding is done on Linux only,
-// and only when GOMAXPROCS is at least the thread count.
+// WithCPUBinding sets whether a multi-threaded session may bind its
+// threads to CPUs: during a Run, the calling goroutine's thread to one
+// CPU and each worker to another, so that two of them never share a CPU
+// while others idle (which Linux's scheduler lets happen for milliseconds
+// after the CPUs idled). A Run binds only while no other session's Run is
+// in progress in the process, and stops binding when one starts, since
+// sessions running side by side would meet on the same CPUs. By default
+// a session may bind when it has one thread per CPU the process may use
+// (the default thread count), and not when it has fewer. Binding is done
+// on Linux only, and only when GOMAXPROCS is at least the thread count.
 func WithCPUBinding(on bool) SessionOption { return func(c *sessionConfig) { c.bind = &on } }
 
 // WithProfiling makes the session time each plan step; Profile reports

@@ -80,3 +80,50 @@ func TestPoolUnbound(t *testing.T) {
 		p.Close()
 	}
 }
+
+// TestPoolBindsAlone: a run binds only while no other run is in progress:
+// a second pool's run stays unbound, and the first unbinds at its next
+// loop; alone again, a run binds again.
+func TestPoolBindsAlone(t *testing.T) {
+	allowed := AllowedCPUs()
+	cpus := []int{allowed[0], allowed[len(allowed)-1]}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	a, b := NewPoolOnCPUs(2, cpus), NewPoolOnCPUs(2, cpus)
+	defer a.Close()
+	defer b.Close()
+	caller := func(p *Pool) []int {
+		var got []int
+		p.ParallelFor(2, func(lo, hi int) {
+			if lo == 0 {
+				got = threadCPUs(t)
+			}
+		})
+		return got
+	}
+	ra := a.Bind()
+	if c := caller(a); !slices.Equal(c, cpus[:1]) {
+		t.Fatalf("a run alone: the caller runs on CPUs %v, want %v", c, cpus[:1])
+	}
+	started, finish, done := make(chan []int), make(chan bool), make(chan bool)
+	go func() { // b's run, while a's is in progress
+		rb := b.Bind()
+		started <- caller(b)
+		<-finish
+		rb.Release()
+		done <- true
+	}()
+	if c := <-started; len(c) != len(allowed) {
+		t.Errorf("a second run: the caller runs on CPUs %v, want all of %v", c, allowed)
+	}
+	if c := caller(a); len(c) != len(allowed) {
+		t.Errorf("a run beside another: the caller runs on CPUs %v, want all of %v", c, allowed)
+	}
+	finish <- true
+	<-done
+	ra.Release()
+	ra = a.Bind()
+	if c := caller(a); !slices.Equal(c, cpus[:1]) {
+		t.Errorf("alone again: the caller runs on CPUs %v, want %v", c, cpus[:1])
+	}
+	ra.Release()
+}

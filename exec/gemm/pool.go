@@ -13,7 +13,9 @@ import (
 // several goroutines at once.
 type Pool struct {
 	threads int
-	cpus    []int // worker i runs on cpus[i], the caller on cpus[0]; nil: unbound
+	cpus    []int       // worker i may run on cpus[i], the caller on cpus[0]; nil: never bound
+	bound   atomic.Bool // the current run is bound (see Bind)
+	caller  cpuBinding  // the caller's binding during a bound run
 	tasks   chan task
 	calls   sync.Pool // of *parCall, so that calls do not allocate
 }
@@ -36,11 +38,11 @@ type parCall struct {
 // runtime.GOMAXPROCS(0).
 func NewPool(threads int) *Pool { return NewPoolOnCPUs(threads, nil) }
 
-// NewPoolOnCPUs is NewPool with each worker's thread bound to a CPU of
-// cpus, worker i to cpus[i] for i ≥ 1, and cpus[0] left for the caller
-// (see Bind). It binds nothing when cpus is shorter than threads (nil,
-// say) or when GOMAXPROCS is below threads: bound threads poll for work
-// without yielding, which needs a P each.
+// NewPoolOnCPUs is NewPool whose runs (see Bind) bind worker i's thread
+// to cpus[i] for i ≥ 1 and the caller's to cpus[0]. It never binds when
+// cpus is shorter than threads (nil, say) or when GOMAXPROCS is below
+// threads: bound threads poll for work without yielding, which needs a P
+// each.
 //
 // Why bind: when a run starts after the CPUs idled, Linux may wake a
 // worker on the CPU of the thread that woke it, and the two then share
@@ -61,16 +63,23 @@ func NewPoolOnCPUs(threads int, cpus []int) *Pool {
 	return p
 }
 
-// work runs tasks until the pool closes. A bound worker exits with its
-// thread locked, so that the thread, bound to a CPU, ends with it.
+// work runs tasks until the pool closes. It binds its thread to cpus[i]
+// when it takes a task of a bound run, and stays bound, asleep or not,
+// until it takes a task of an unbound run or, polling, sees another
+// session's run in progress.
 func (p *Pool) work(i int) {
-	if p.cpus != nil {
-		bindThread(p.cpus[i])
-	}
+	var w worker
+	defer w.unbind()
 	for {
-		t, ok := p.next()
+		t, ok := p.next(&w)
 		if !ok {
 			return
+		}
+		switch bound := p.bound.Load(); {
+		case bound && !w.bound:
+			w.b, w.bound = bindThread(p.cpus[i]), true
+		case !bound && w.bound:
+			w.unbind()
 		}
 		t.fn(t.lo, t.hi)
 		t.done.pending.Add(-1)
@@ -86,12 +95,26 @@ func (p *Pool) work(i int) {
 // closely, so the workers stay awake through a run and sleep soon after.
 const spinWait = time.Millisecond
 
+// worker is a worker goroutine's binding to its CPU.
+type worker struct {
+	b     cpuBinding
+	bound bool
+}
+
+func (w *worker) unbind() {
+	if w.bound {
+		w.b.release()
+		w.bound = false
+	}
+}
+
 // next waits for a task, polling for up to spinWait before it blocks; ok
-// is false once the pool is closed. An unbound worker yields its P now and
-// then while it polls; a bound one does not, since its goroutine is locked
-// to its thread, and a locked goroutine that yields hands its thread's P
-// to another thread and back, two sleeps and wake-ups each time.
-func (p *Pool) next() (t task, ok bool) {
+// is false once the pool is closed. An unbound worker
+// yields its P now and then while it polls; a bound one does not, since
+// its goroutine is locked to its thread, and a locked goroutine that
+// yields hands its thread's P to another thread and back, two sleeps and
+// wake-ups each time.
+func (p *Pool) next(w *worker) (t task, ok bool) {
 	deadline := time.Now().Add(spinWait)
 	for i := 1; ; i++ {
 		select {
@@ -103,7 +126,10 @@ func (p *Pool) next() (t task, ok bool) {
 			if time.Now().After(deadline) {
 				break
 			}
-			if p.cpus == nil {
+			if w.bound && !p.bound.Load() && activeRuns.Load() > 0 {
+				w.unbind() // another session runs: yield to it, unbound
+			}
+			if !w.bound {
 				runtime.Gosched()
 			}
 		}
@@ -161,6 +187,9 @@ func (p *Pool) ParallelFor(n int, fn func(lo, hi int)) {
 		}
 		return
 	}
+	if p.bound.Load() && activeRuns.Load() > 1 {
+		p.unbindRun() // another session runs too: share the CPUs unbound
+	}
 	c, _ := p.calls.Get().(*parCall)
 	if c == nil {
 		c = new(parCall)
@@ -171,31 +200,57 @@ func (p *Pool) ParallelFor(n int, fn func(lo, hi int)) {
 		p.tasks <- task{fn: fn, lo: i * n / parts, hi: (i + 1) * n / parts, done: c}
 	}
 	fn(0, n/parts)
-	c.wait(p.cpus != nil)
+	c.wait(p.bound.Load())
 	p.calls.Put(c)
 }
 
-// Binding is the binding of a caller's thread made by Bind.
-type Binding struct {
-	b   cpuBinding
-	set bool
-}
+// Binding is a run started by Bind.
+type Binding struct{ p *Pool }
 
-// Bind binds the calling goroutine's thread to the CPU a bound pool keeps
-// for its caller, until Release; it does nothing for an unbound or nil
-// pool. Bind before a sequence of ParallelFor calls (a model run), so
-// that the caller's part of each loop cannot land on a worker's CPU.
+// activeRuns counts the runs of multi-threaded pools in progress in the
+// process; bindLease is held by the one bound run. A run binds only while
+// it is alone: sessions running at the same time would bind their threads
+// to the same CPUs (every caller to the first), and bound threads poll
+// without yielding their Ps.
+var (
+	activeRuns atomic.Int32
+	bindLease  atomic.Bool
+)
+
+// Bind starts a run, a sequence of ParallelFor calls by one goroutine, on
+// the pool, until Release. On a pool made with CPUs, when no other run is
+// in progress in the process, the calling goroutine's thread is bound to
+// the caller's CPU and the workers bind to theirs as they take its loops,
+// so that no two of them share a CPU while another idles. The run goes
+// unbound as soon as another starts. A pool runs one run at a time.
 func (p *Pool) Bind() Binding {
-	if p == nil || p.cpus == nil {
+	if p == nil || p.threads < 2 {
 		return Binding{}
 	}
-	return Binding{b: bindThread(p.cpus[0]), set: true}
+	if activeRuns.Add(1) == 1 && p.cpus != nil && bindLease.CompareAndSwap(false, true) {
+		p.caller = bindThread(p.cpus[0])
+		p.bound.Store(true)
+	}
+	return Binding{p: p}
 }
 
-// Release restores the thread's former CPU set and unlocks it from the
-// goroutine.
-func (b *Binding) Release() {
-	if b.set {
-		b.b.release()
+// unbindRun ends the binding of the current run, on the caller's
+// goroutine: its thread gets its former CPU set back and is unlocked, and
+// the workers unbind as they notice.
+func (p *Pool) unbindRun() {
+	if p.bound.Load() {
+		p.bound.Store(false)
+		p.caller.release()
+		bindLease.Store(false)
 	}
+}
+
+// Release ends the run.
+func (b *Binding) Release() {
+	if b.p == nil {
+		return
+	}
+	b.p.unbindRun()
+	activeRuns.Add(-1)
+	b.p = nil
 }

@@ -34,8 +34,9 @@ func (e *Executor) NewRunnerThreads(threads int) *Runner {
 }
 
 // NewRunnerOnCPUs is NewRunnerThreads with the runner's threads bound to
-// CPUs of cpus during runs (gemm.NewPoolOnCPUs): the caller of Run to
-// cpus[0], worker i to cpus[i]; cpus shorter than threads binds nothing.
+// CPUs of cpus during runs that are alone in the process (gemm.Pool.Bind):
+// the caller of Run to cpus[0], worker i to cpus[i]; cpus shorter than
+// threads binds nothing.
 func (e *Executor) NewRunnerOnCPUs(threads int, cpus []int) *Runner {
 	if threads < 1 {
 		threads = runtime.NumCPU()
