@@ -22,7 +22,8 @@ type convKernel struct {
 	sh, sw, dh, dw     int
 	ph, pw             int       // padding before the first row and column
 	direct             bool      // 1×1, stride 1, no padding: col is the input itself
-	col                []float32 // the im2col of one group
+	colLen             int       // floats of the im2col of one group
+	col                []float32 // the im2col, in the runner's scratch (env.colBuffer)
 	opt                *gemm.Options
 	xg                 []float32 // the group's input channels, for im2col
 	body               func(lo, hi int)
@@ -70,7 +71,7 @@ func buildConv(e *env, n *ir.Node, in, out []*ir.Tensor, _ []*ir.Tensor) runFn {
 	}
 	k.direct = k.kh == 1 && k.kw == 1 && k.sh == 1 && k.sw == 1 && k.ph == 0 && k.pw == 0 && k.oh == k.ih && k.ow == k.iw
 	if !k.direct {
-		k.col = make([]float32, k.c/k.group*k.kh*k.kw*k.oh*k.ow)
+		k.colLen = k.c / k.group * k.kh * k.kw * k.oh * k.ow
 	}
 	k.body = k.im2colRows
 	return func(in, out []*ir.Tensor) error {
@@ -136,6 +137,7 @@ func (k *convKernel) run(x, w, b, y []float32) error {
 			k.xg = x[(bi*k.c+g*cg)*inN : (bi*k.c+(g+1)*cg)*inN]
 			col := k.xg
 			if !k.direct {
+				k.col = k.e.colBuffer(k.colLen)
 				col = k.col
 				if len(col) >= minParallel {
 					k.e.parallel(kk, k.body)

@@ -17,6 +17,17 @@ import (
 type env struct {
 	pool  *gemm.Pool
 	packs *packCache
+	col   []float32 // Conv's im2col scratch, shared by the runner's steps
+}
+
+// colBuffer returns n floats of the runner's im2col scratch, grown on
+// first need: the steps of a runner run one at a time, so every Conv uses
+// the same buffer.
+func (v *env) colBuffer(n int) []float32 {
+	if cap(v.col) < n {
+		v.col = make([]float32, n)
+	}
+	return v.col[:n]
 }
 
 // gemmOpts returns gemm options running on the env's pool.
