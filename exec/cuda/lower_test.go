@@ -168,13 +168,11 @@ func TestLowerBlock(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var kernels []string
+	kernels := launchNames(pr)
 	for _, l := range pr.launches {
 		if l.gemm != nil {
-			kernels = append(kernels, "gemm")
 			continue
 		}
-		kernels = append(kernels, l.kernel)
 		if l.block[0] == 0 || l.block[0]%32 != 0 || l.grid[0] == 0 {
 			t.Errorf("%s: grid %v block %v", l.kernel, l.grid, l.block)
 		}
@@ -199,6 +197,20 @@ func TestLowerBlock(t *testing.T) {
 	if in < pr.arenaBytes || ws < in+pr.inputsBytes || total != ws+workspaceBytes {
 		t.Errorf("layout %d %d %d for arena %d, inputs %d", in, ws, total, pr.arenaBytes, pr.inputsBytes)
 	}
+}
+
+// launchNames lists the kernel of each launch of pr, "gemm" for a
+// cuBLAS product.
+func launchNames(pr *program) []string {
+	var names []string
+	for _, l := range pr.launches {
+		if l.gemm != nil {
+			names = append(names, "gemm")
+			continue
+		}
+		names = append(names, l.kernel)
+	}
+	return names
 }
 
 func TestLowerRefusals(t *testing.T) {
@@ -250,15 +262,7 @@ func TestLowerLinearActivation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var kernels []string
-	for _, l := range pr.launches {
-		if l.gemm != nil {
-			kernels = append(kernels, "gemm")
-			continue
-		}
-		kernels = append(kernels, l.kernel)
-	}
-	if want := []string{"gemm", "bias_gelu_tanh_f32", "gemm", "gelu_erf_f32"}; !slices.Equal(kernels, want) {
+	if kernels, want := launchNames(pr), []string{"gemm", "bias_gelu_tanh_f32", "gemm", "gelu_erf_f32"}; !slices.Equal(kernels, want) {
 		t.Errorf("launches %v, want %v", kernels, want)
 	}
 	if _, err := lower("relu6"); err == nil || !strings.Contains(err.Error(), `"relu6"`) {
