@@ -109,11 +109,11 @@ func (w *worker) unbind() {
 }
 
 // next waits for a task, polling for up to spinWait before it blocks; ok
-// is false once the pool is closed. An unbound worker
-// yields its P now and then while it polls; a bound one does not, since
-// its goroutine is locked to its thread, and a locked goroutine that
-// yields hands its thread's P to another thread and back, two sleeps and
-// wake-ups each time.
+// is false once the pool is closed. An unbound worker yields its P now
+// and then while it polls; a bound one does not, since its goroutine is
+// locked to its thread, and a locked goroutine that yields hands its
+// thread's P to another thread and back, two sleeps and wake-ups each
+// time.
 func (p *Pool) next(w *worker) (t task, ok bool) {
 	deadline := time.Now().Add(spinWait)
 	for i := 1; ; i++ {
