@@ -183,3 +183,24 @@ func BenchmarkSgemmColdB(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkSgemmRow runs one row (a decoding step at batch 1) by the
+// GPT-2-small feed-forward weights, cold as in a model (cycling through
+// 256 MiB of them), and reports the rate at which B is read: the product
+// of one row reads every weight once, so memory bandwidth bounds it.
+func BenchmarkSgemmRow(b *testing.B) {
+	n, k := 3072, 768
+	a, w, c := filled(k), filled(k*n), filled(n)
+	pbs := make([]*PackedB, (256<<20)/(4*k*n))
+	for i := range pbs {
+		pbs[i], _ = PackB(false, k, n, w, n)
+	}
+	benchPools(b, func(b *testing.B, opt *Options) {
+		i := 0
+		for b.Loop() {
+			SgemmPacked(false, 1, n, k, 1, a, k, pbs[i%len(pbs)], 0, c, n, opt)
+			i++
+		}
+		b.ReportMetric(float64(4*k*n)*float64(b.N)/b.Elapsed().Seconds()/1e9, "GB/s")
+	})
+}

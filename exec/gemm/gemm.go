@@ -100,6 +100,7 @@ type job struct {
 	ep        Epilogue // a copy, so that opt does not escape
 	hasEp     bool     // ep is active
 	kern      *kernel
+	row       bool             // one row by packed B, units are panel ranges (rowPanels)
 	runFn     func(lo, hi int) // run bound to this job (jobPool)
 	mc, mt    int              // rows per M tile, number of M tiles
 	nc, nt    int              // columns per N tile (a multiple of 16), number of N tiles
@@ -191,7 +192,14 @@ func (j *job) do(opt *Options) error {
 		return nil
 	}
 	j.kern = activeKernel
-	j.plan(pool.Threads())
+	if j.m == 1 && j.batch == 1 && j.pb != nil && !j.transA && j.alpha == 1 && j.beta == 0 && j.k > 0 && j.kern.row != nil {
+		// One row (a decoding step): every weight is read once, so the
+		// speed is that of streaming B; each thread takes a range of
+		// panels and reads each K block of it in order.
+		j.row, j.unitsPerB = true, min(pool.Threads(), panels(j.n))
+	} else {
+		j.plan(pool.Threads())
+	}
 	units := j.batch * j.unitsPerB
 	if pool.Threads() == 1 || units == 1 {
 		j.run(0, units)
@@ -266,6 +274,11 @@ var scratchPool = sync.Pool{New: func() any {
 
 // run computes units [lo, hi).
 func (j *job) run(lo, hi int) {
+	if j.row {
+		np := panels(j.n)
+		j.rowPanels(lo*np/j.unitsPerB, hi*np/j.unitsPerB)
+		return
+	}
 	s := scratchPool.Get().(*scratch)
 	s.aValid = false
 	for u := lo; u < hi; u++ {
@@ -381,6 +394,34 @@ func (j *job) unit(s *scratch, bi, i0, mb, j0, nb int) {
 				}
 			}
 		}
+	}
+}
+
+// rowPanels computes the columns of packed B panels [q0, q1) of the one
+// row of C, K block by K block, then its epilogue.
+func (j *job) rowPanels(q0, q1 int) {
+	var tmp [nr]float32 // the last panel, when narrower than nr
+	for p := 0; p < j.k; p += kc {
+		kb, acc := min(kc, j.k-p), 0
+		if p > 0 {
+			acc = 1
+		}
+		blk := j.pb.block(p, kb, 0)
+		for q := q0; q < q1; q++ {
+			col, bp := q*nr, &blk[q*nr*kb]
+			if col+nr <= j.n {
+				j.kern.row(kb, &j.a[p], bp, &j.c[col], acc)
+				continue
+			}
+			w := j.n - col
+			copy(tmp[:w], j.c[col:])
+			j.kern.row(kb, &j.a[p], bp, &tmp[0], acc)
+			copy(j.c[col:col+w], tmp[:w])
+		}
+	}
+	if j.hasEp {
+		c0 := q0 * nr
+		j.ep.apply(j.c, j.ep.Residual, j.ldc, 0, 1, c0, min(q1*nr, j.n)-c0)
 	}
 }
 

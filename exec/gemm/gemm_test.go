@@ -153,6 +153,7 @@ func withKernels(t *testing.T, f func(t *testing.T)) {
 var shapes = [][3]int{ // m, n, k
 	{1, 1, 1}, {7, 13, 17}, {6, 16, 8}, {12, 32, 256}, {5, 3, 300}, {1, 100, 40},
 	{200, 1, 30}, {37, 45, 513}, {150, 20, 9}, {3, 1100, 5}, {64, 64, 64}, {2, 2, 0}, {0, 3, 4},
+	{1, 37, 600}, {1, 1100, 7},
 }
 
 func testCalls() []call {
@@ -228,6 +229,45 @@ func TestEpilogue(t *testing.T) {
 					}
 					compare(t, tc.String(), c, want, bound, o.c, tc.m, tc.n, o.ldc)
 					pool.Close()
+				}
+			}
+		}
+	})
+}
+
+// TestRowPath: one row of A by packed B (a decoding step), the path that
+// streams B panel range by panel range, with each epilogue and threads.
+func TestRowPath(t *testing.T) {
+	withKernels(t, func(t *testing.T) {
+		r := rand.New(rand.NewPCG(9, 10))
+		pool := NewPool(3)
+		defer pool.Close()
+		for _, s := range [][2]int{{5, 3}, {16, 256}, {100, 600}, {1100, 40}} {
+			for _, v := range []struct{ bias, gelu, tanh, res bool }{
+				{}, {true, false, false, false}, {true, true, false, false}, {false, true, true, true},
+			} {
+				tc := call{m: 1, n: s[0], k: s[1], alpha: 1, padC: 3}
+				o := tc.operands(r, 1)
+				var res []float32
+				if v.bias {
+					tc.ep.Bias = randSlice(r, tc.n)
+				}
+				tc.ep.GELU, tc.ep.Tanh = v.gelu, v.tanh
+				if v.res {
+					res = randSlice(r, len(o.c))
+					tc.ep.Residual = res
+				}
+				want, bound := tc.reference(o, res)
+				pb, err := PackB(false, tc.k, tc.n, o.b, o.ldb)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, p := range []*Pool{nil, pool} {
+					c := append([]float32(nil), o.c...)
+					if err := SgemmPacked(false, 1, tc.n, tc.k, 1, o.a, o.lda, pb, 0, c, o.ldc, &Options{Pool: p, Epilogue: tc.ep}); err != nil {
+						t.Fatalf("%v: %v", tc, err)
+					}
+					compare(t, fmt.Sprintf("%v threads=%d", tc, p.Threads()), c, want, bound, o.c, tc.m, tc.n, o.ldc)
 				}
 			}
 		}

@@ -18,6 +18,9 @@ type kernel struct {
 	mr   int
 	fn   func(k int, a, b, c *float32, ldc, acc int)
 	fn2  func(k int, a, b, c *float32, ldc, acc int)
+	// row, if not nil, multiplies one row of op(A) (k values) by one
+	// packed B panel into the 16 values at c, stored (acc == 0) or added.
+	row func(k int, a, b, c *float32, acc int)
 }
 
 // goKernel is the portable micro-kernel.
@@ -46,7 +49,24 @@ func newGoKernel(mr int) *kernel {
 		}
 		merge(unsafe.Slice(c, (mr-1)*ldc+nr), ldc, t[:], mr, nr, acc)
 	}
-	return &kernel{name: fmt.Sprintf("go%d", mr), mr: mr, fn: fn}
+	return &kernel{name: fmt.Sprintf("go%d", mr), mr: mr, fn: fn, row: goRow}
+}
+
+// goRow is the portable kernel.row.
+func goRow(k int, a, b, c *float32, acc int) {
+	as, bs, cs := unsafe.Slice(a, k), unsafe.Slice(b, k*nr), (*[nr]float32)(unsafe.Slice(c, nr))
+	var t [nr]float32
+	for p, av := range as {
+		for x, bv := range (*[nr]float32)(bs[p*nr:]) {
+			t[x] += av * bv
+		}
+	}
+	for x, v := range t {
+		if acc != 0 {
+			v += cs[x]
+		}
+		cs[x] = v
+	}
 }
 
 // withPairs returns k with an fn2 made of two calls of fn, so that tests

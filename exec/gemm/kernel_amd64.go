@@ -12,7 +12,7 @@ var avx2Kernel = &kernel{name: "avx2", mr: 6, fn: kernAVX2}
 // avx512Kernel is the AVX-512 kernel (kernel_avx512_amd64.s, written by
 // gen_kernels.go): 8×32 tiles over two B panels with 16 zmm accumulators,
 // and 8×16 for a last odd panel.
-var avx512Kernel = &kernel{name: "avx512", mr: 8, fn: kernAVX512x1, fn2: kernAVX512x2}
+var avx512Kernel = &kernel{name: "avx512", mr: 8, fn: kernAVX512x1, fn2: kernAVX512x2, row: rowAVX512}
 
 var (
 	hasAVX2   = cpu.X86.HasAVX2 && cpu.X86.HasFMA
@@ -50,6 +50,9 @@ func kernAVX2(k int, a, b, c *float32, ldc, acc int)
 
 //go:noescape
 func kernAVX512x1(k int, a, b, c *float32, ldc, acc int)
+
+//go:noescape
+func rowAVX512(k int, a, b, c *float32, acc int)
 
 //go:noescape
 func kernAVX512x2(k int, a, b, c *float32, ldc, acc int)
