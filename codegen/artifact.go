@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"unsafe"
 
+	"github.com/tfc-project/tfc/internal/mmap"
 	"github.com/tfc-project/tfc/ir"
 )
 
@@ -68,13 +69,19 @@ func Write(w io.Writer, p *Plan) error {
 	e.packed(p.Packed)
 	// Body: meta length, meta, padding, weights. The weights are written
 	// from where they are, never gathered into one buffer: a compile holds
-	// the model's weights once, not three times.
+	// the model's weights once, not three times. Panels packed on demand
+	// are packed twice, for the checksum in the header and for writing,
+	// and dropped each time.
 	head := binary.LittleEndian.AppendUint64(nil, uint64(e.buf.Len()))
 	head = append(head, e.buf.Bytes()...)
 	head = append(head, zeros[:padding(headerSize+len(head))]...)
-	body := append([][]byte{head}, e.weights.pieces...)
+	body := append([]piece{{b: head, n: int64(len(head))}}, e.weights.pieces...)
 	sum := sha256.New()
-	for _, b := range body {
+	for _, p := range body {
+		b, err := p.bytes()
+		if err != nil {
+			return err
+		}
 		sum.Write(b)
 	}
 	var h [headerSize]byte
@@ -86,8 +93,12 @@ func Write(w io.Writer, p *Plan) error {
 	if _, err := w.Write(h[:]); err != nil {
 		return err
 	}
-	for _, b := range body {
-		if _, err := w.Write(b); err != nil {
+	for _, p := range body {
+		b, err := p.bytes()
+		if err == nil {
+			_, err = w.Write(b)
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -101,21 +112,47 @@ var zeros [Alignment]byte
 func padding(n int) int { return (Alignment - n%Alignment) % Alignment }
 
 // section is the weights section as the pieces it is written from: the
-// tensors' own memory and the zeros between them.
+// tensors' own memory and the zeros between them, or, for panels packed
+// on demand, the function that makes them.
 type section struct {
-	pieces [][]byte
+	pieces []piece
 	size   int64
 }
 
+// piece is bytes of the weights section: b, or when make is set, the n
+// bytes it returns.
+type piece struct {
+	b    []byte
+	make func() []byte
+	n    int64
+}
+
+// bytes returns the piece's bytes, made anew for a lazy piece (the
+// caller drops them after use); an error when make gives another length.
+func (p piece) bytes() ([]byte, error) {
+	if p.make == nil {
+		return p.b, nil
+	}
+	b := p.make()
+	if int64(len(b)) != p.n {
+		return nil, fmt.Errorf("tfc artifact: packed panels of %d bytes, want %d", len(b), p.n)
+	}
+	return b, nil
+}
+
 // place adds b at the next 64-byte-aligned offset and returns that offset.
-func (s *section) place(b []byte) uint64 {
+func (s *section) place(b []byte) uint64 { return s.placeLazy(piece{b: b, n: int64(len(b))}) }
+
+// placeLazy adds p at the next 64-byte-aligned offset and returns that
+// offset.
+func (s *section) placeLazy(p piece) uint64 {
 	if n := padding(int(s.size % Alignment)); n > 0 {
-		s.pieces = append(s.pieces, zeros[:n])
+		s.pieces = append(s.pieces, piece{b: zeros[:n], n: int64(n)})
 		s.size += int64(n)
 	}
 	off := uint64(s.size)
-	s.pieces = append(s.pieces, b)
-	s.size += int64(len(b))
+	s.pieces = append(s.pieces, p)
+	s.size += p.n
 	return off
 }
 
@@ -174,7 +211,7 @@ const maxFileSize = math.MaxInt32 * int64(16)
 // by renaming a new one over it instead.
 func MapFile(path string) (*Plan, error) {
 	return loadFile(path, func(f *os.File, size int64) ([]byte, func(), error) {
-		data, unmap, err := mapFile(f, size)
+		data, unmap, err := mmap.Map(f, size)
 		if err != nil || unmap == nil {
 			return nil, nil, err
 		}
@@ -439,7 +476,11 @@ func (e *encoder) packed(ws []*PackedWeight) {
 		e.uint(uint64(w.Layout.Version))
 		e.uint(uint64(w.Layout.KC))
 		e.uint(uint64(w.Layout.NR))
-		e.uint(e.place(bytesOf(w.Panels)))
+		if w.Panels != nil {
+			e.uint(e.place(bytesOf(w.Panels)))
+			continue
+		}
+		e.uint(e.weights.placeLazy(piece{make: func() []byte { return bytesOf(w.panels()) }, n: 4 * int64(w.Layout.PanelLen(w.K(), w.N()))}))
 	}
 }
 
@@ -458,7 +499,9 @@ func checkPacked(w *PackedWeight) error {
 		return fmt.Errorf("tfc artifact: packed weight %q is not a float32 matrix constant", w.Value.Name)
 	case !w.Layout.Valid():
 		return fmt.Errorf("tfc artifact: packed weight %q: bad layout %v", w.Value.Name, w.Layout)
-	case len(w.Panels) != w.Layout.PanelLen(w.K(), w.N()):
+	case w.Panels == nil && w.Pack == nil:
+		return fmt.Errorf("tfc artifact: packed weight %q has no panels", w.Value.Name)
+	case w.Panels != nil && len(w.Panels) != w.Layout.PanelLen(w.K(), w.N()):
 		return fmt.Errorf("tfc artifact: packed weight %q: %d float32 of panels, %dx%d in %v needs %d",
 			w.Value.Name, len(w.Panels), w.K(), w.N(), w.Layout, w.Layout.PanelLen(w.K(), w.N()))
 	}

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tfc-project/tfc/internal/mmap"
 	"github.com/tfc-project/tfc/ir"
 )
 
@@ -38,7 +39,7 @@ func TestLoadedMemoryReleased(t *testing.T) {
 		name     string
 		load     func(string) (*Plan, error)
 		releases bool // the memory is outside the Go heap, released by a cleanup
-	}{{"MapFile", MapFile, mapFileSupported}, {"LoadFile", LoadFile, hugePageSupported}} {
+	}{{"MapFile", MapFile, mmap.Supported}, {"LoadFile", LoadFile, hugePageSupported}} {
 		before := unmapped.Load()
 		mp, err := c.load(path)
 		if err != nil {

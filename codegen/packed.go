@@ -41,8 +41,13 @@ type PackedWeight struct {
 	Trans bool
 	// Layout is the layout of Panels.
 	Layout PackLayout
-	// Panels hold op(B) in Layout: PanelLen(K, N) float32.
+	// Panels hold op(B) in Layout: PanelLen(K, N) float32. They may be nil
+	// when Pack is set.
 	Panels []float32
+	// Pack, when Panels is nil, packs them on demand (a fresh slice each
+	// call): a compile then holds one packed weight at a time while it
+	// writes the artifact, not all of them.
+	Pack func() []float32
 	// Only marks a weight that nothing but packed products reads: the
 	// artifact stores its panels alone (no row-major copy), and a plan read
 	// with ReadPacked or MapFile leaves Value.Const without data until
@@ -67,6 +72,14 @@ func (w *PackedWeight) N() int {
 		return int(s[0])
 	}
 	return int(s[1])
+}
+
+// panels returns w's panels: Panels, or what Pack makes.
+func (w *PackedWeight) panels() []float32 {
+	if w.Panels == nil && w.Pack != nil {
+		return w.Pack()
+	}
+	return w.Panels
 }
 
 // PanelLen returns the number of float32 of a k×n op(B) packed in l.

@@ -20,6 +20,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/tfc-project/tfc/importer/onnxpb"
+	"github.com/tfc-project/tfc/internal/mmap"
 	"github.com/tfc-project/tfc/ir"
 )
 
@@ -48,42 +49,55 @@ type Model struct {
 // Load reads and imports the ONNX model at path; external data is read
 // from the model's folder.
 func Load(path string) (*Model, error) {
-	data, err := readFile(path)
+	data, release, err := readFile(path)
 	if err != nil {
 		return nil, err
 	}
 	m, err := Decode(data, filepath.Dir(path))
+	release() // Decode copies what it keeps (protobuf copies bytes fields)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return m, nil
 }
 
-// readFile reads a regular file of at most MaxFileBytes.
-func readFile(path string) ([]byte, error) {
+// readFile returns the bytes of a regular file of at most MaxFileBytes,
+// and the function that releases them once decoded. The file is mapped
+// where the system can: its pages then stay out of the Go heap, which
+// would otherwise hold the file and its decoded copy at once and let the
+// garbage collector's target grow to twice both.
+func readFile(path string) ([]byte, func(), error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", path)
+		return nil, nil, fmt.Errorf("%s: not a regular file", path)
 	}
 	if st.Size() > MaxFileBytes {
-		return nil, fmt.Errorf("%s: file has %d bytes, more than the %d the importer reads", path, st.Size(), int64(MaxFileBytes))
+		return nil, nil, fmt.Errorf("%s: file has %d bytes, more than the %d the importer reads", path, st.Size(), int64(MaxFileBytes))
 	}
-	data, err := io.ReadAll(io.LimitReader(f, MaxFileBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+	if st.Size() > 0 {
+		if data, unmap, err := mmap.Map(f, st.Size()); err == nil {
+			return data, unmap, nil
+		}
 	}
-	if len(data) > MaxFileBytes {
-		return nil, fmt.Errorf("%s: file grew beyond %d bytes while being read", path, int64(MaxFileBytes))
+	// One buffer of the file's size (and a byte to see it grow), not
+	// io.ReadAll's doubling ones.
+	data := make([]byte, st.Size()+1)
+	n, err := io.ReadFull(f, data)
+	switch {
+	case err == nil:
+		return nil, nil, fmt.Errorf("%s: file grew while being read", path)
+	case err != io.ErrUnexpectedEOF && err != io.EOF:
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return data, nil
+	return data[:n], func() {}, nil
 }
 
 // Decode imports a serialized ONNX model. dir is the folder external

@@ -17,11 +17,12 @@ import (
 // test-data layout) and returns the tensor and its name. External data is
 // read from the file's folder.
 func ReadTensorFile(path string) (*ir.Tensor, string, error) {
-	data, err := readFile(path)
+	data, release, err := readFile(path)
 	if err != nil {
 		return nil, "", err
 	}
 	t, name, err := decodeTensor(data, filepath.Dir(path))
+	release()
 	if err != nil {
 		return nil, "", fmt.Errorf("%s: %w", path, err)
 	}

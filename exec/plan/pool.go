@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"fmt"
 	"runtime"
 	"slices"
 	"sync"
@@ -109,10 +110,15 @@ func layout(l gemm.Layout) codegen.PackLayout {
 }
 
 // init takes p's pre-packed weights whose layout is the running kernel's;
-// the others get their row-major data back, to be packed at run time.
+// the others get their row-major data back, to be packed at run time, as
+// are those that a compile packs only on demand (Pack), which still have
+// their data.
 func (c *packCache) init(p *codegen.Plan) {
 	cur := layout(gemm.CurrentLayout())
 	for _, w := range p.Packed {
+		if w.Panels == nil {
+			continue
+		}
 		if w.Layout == cur {
 			if pb, err := gemm.PackedBFrom(w.K(), w.N(), w.Panels); err == nil {
 				if c.m == nil {
@@ -190,11 +196,13 @@ func (e *Executor) interpretUnpacked(inputs map[string]*ir.Tensor) (map[string]*
 	return res, nil
 }
 
-// Prepack packs, at compile time, every constant right-hand operand that
-// the GEMM kernels would pack when built (newRowProduct in k_gemm.go:
-// slot 1 of Linear, of MatMul by a matrix and of Gemm), once per weight
-// and transposition, and marks a weight Only when every use of it is one
-// of those products, so that the artifact need not store it twice.
+// Prepack records, at compile time, every constant right-hand operand
+// that the GEMM kernels would pack when built (newRowProduct in
+// k_gemm.go: slot 1 of Linear, of MatMul by a matrix and of Gemm), once
+// per weight and transposition, to be packed when the artifact is written
+// (PackedWeight.Pack: one weight's panels at a time), and marks a weight
+// Only when every use of it is one of those products, so that the
+// artifact need not store it twice.
 func (Target) Prepack(p *codegen.Plan) error {
 	type key struct {
 		v     *ir.Value
@@ -219,11 +227,14 @@ func (Target) Prepack(p *codegen.Plan) error {
 		if trans {
 			ld = k
 		}
-		pb, err := gemm.PackB(trans, k, n, v.Const.Data.([]float32), ld)
-		if err != nil {
-			return err
+		data, ok := v.Const.Data.([]float32)
+		if !ok || len(data) < k*n {
+			return fmt.Errorf("plan: weight %q is not a %dx%d float32 matrix", v.Name, k, n)
 		}
-		w.Panels = pb.Panels()
+		w.Pack = func() []float32 {
+			pb, _ := gemm.PackB(trans, k, n, data, ld) // the shape is checked above
+			return pb.Panels()
+		}
 		p.AddPacked(w)
 		added = append(added, w)
 	}
