@@ -200,25 +200,35 @@ func TestSgemm(t *testing.T) {
 	})
 }
 
+// epilogueCase is which parts of an Epilogue a test call has.
+type epilogueCase struct{ bias, gelu, tanh, res bool }
+
+// setEpilogue gives tc the epilogue of v, with a random bias and a random
+// residual laid out like o.c, and returns the residual (nil for none).
+func (tc *call) setEpilogue(r *rand.Rand, v epilogueCase, o operands) []float32 {
+	var res []float32
+	if v.bias {
+		tc.ep.Bias = randSlice(r, tc.n)
+	}
+	tc.ep.GELU, tc.ep.Tanh = v.gelu, v.tanh
+	if v.res {
+		res = randSlice(r, len(o.c))
+		tc.ep.Residual = res
+	}
+	return res
+}
+
 func TestEpilogue(t *testing.T) {
 	withKernels(t, func(t *testing.T) {
 		r := rand.New(rand.NewPCG(5, 6))
 		for _, s := range [][3]int{{1, 1, 1}, {7, 13, 17}, {37, 45, 300}, {2, 5, 0}} {
-			for _, v := range []struct{ bias, gelu, tanh, res bool }{
+			for _, v := range []epilogueCase{
 				{true, false, false, false}, {false, true, false, false}, {false, false, false, true}, {true, true, false, true},
 				{false, true, true, false}, {true, true, true, false},
 			} {
 				tc := call{m: s[0], n: s[1], k: s[2], alpha: 1.5, beta: 0.5, padC: 2}
 				o := tc.operands(r, 1)
-				var res []float32
-				if v.bias {
-					tc.ep.Bias = randSlice(r, tc.n)
-				}
-				tc.ep.GELU, tc.ep.Tanh = v.gelu, v.tanh
-				if v.res {
-					res = randSlice(r, len(o.c))
-					tc.ep.Residual = res
-				}
+				res := tc.setEpilogue(r, v, o)
 				want, bound := tc.reference(o, res)
 				c := append([]float32(nil), o.c...)
 				for _, pool := range []*Pool{nil, NewPool(3)} {
@@ -243,20 +253,12 @@ func TestRowPath(t *testing.T) {
 		pool := NewPool(3)
 		defer pool.Close()
 		for _, s := range [][2]int{{5, 3}, {16, 256}, {100, 600}, {1100, 40}} {
-			for _, v := range []struct{ bias, gelu, tanh, res bool }{
+			for _, v := range []epilogueCase{
 				{}, {true, false, false, false}, {true, true, false, false}, {false, true, true, true},
 			} {
 				tc := call{m: 1, n: s[0], k: s[1], alpha: 1, padC: 3}
 				o := tc.operands(r, 1)
-				var res []float32
-				if v.bias {
-					tc.ep.Bias = randSlice(r, tc.n)
-				}
-				tc.ep.GELU, tc.ep.Tanh = v.gelu, v.tanh
-				if v.res {
-					res = randSlice(r, len(o.c))
-					tc.ep.Residual = res
-				}
+				res := tc.setEpilogue(r, v, o)
 				want, bound := tc.reference(o, res)
 				pb, err := PackB(false, tc.k, tc.n, o.b, o.ldb)
 				if err != nil {
