@@ -212,8 +212,8 @@ const maxFileSize = math.MaxInt32 * int64(16)
 func MapFile(path string) (*Plan, error) {
 	return loadFile(path, func(f *os.File, size int64) ([]byte, func(), error) {
 		data, unmap, err := mmap.Map(f, size)
-		if err != nil || unmap == nil {
-			return nil, nil, err
+		if err != nil {
+			return nil, nil, nil // read into the Go heap instead
 		}
 		return data, unmap, nil
 	})
@@ -480,7 +480,7 @@ func (e *encoder) packed(ws []*PackedWeight) {
 			e.uint(e.place(bytesOf(w.Panels)))
 			continue
 		}
-		e.uint(e.weights.placeLazy(piece{make: func() []byte { return bytesOf(w.panels()) }, n: 4 * int64(w.Layout.PanelLen(w.K(), w.N()))}))
+		e.uint(e.weights.placeLazy(piece{make: func() []byte { return bytesOf(w.Pack()) }, n: 4 * int64(w.Layout.PanelLen(w.K(), w.N()))}))
 	}
 }
 

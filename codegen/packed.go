@@ -74,14 +74,6 @@ func (w *PackedWeight) N() int {
 	return int(s[1])
 }
 
-// panels returns w's panels: Panels, or what Pack makes.
-func (w *PackedWeight) panels() []float32 {
-	if w.Panels == nil && w.Pack != nil {
-		return w.Pack()
-	}
-	return w.Panels
-}
-
 // PanelLen returns the number of float32 of a k×n op(B) packed in l.
 func (l PackLayout) PanelLen(k, n int) int { return k * ((n + l.NR - 1) / l.NR) * l.NR }
 
