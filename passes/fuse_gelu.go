@@ -169,13 +169,16 @@ func linearWithGelu(m *matcher, g *ir.Node, b *ir.Value) *ir.Node {
 			return m.fail("%s has an activation, or a bias besides the BiasGelu's", p.Describe())
 		}
 	case p.Domain == "" && p.Op == "MatMul":
-		if w := p.Input(1); w == nil || w.Const == nil || w.Const.Rank() != 2 || p.Inputs[0].Shape.Rank() < 2 {
-			return m.fail("%s is not a product of a matrix or batch of rows by a constant matrix", p.Describe())
+		if p.Inputs[0].Shape.Rank() < 2 {
+			return m.fail("%s does not multiply a matrix or a batch of rows", p.Describe())
 		}
 	default:
 		return m.fail("the Gelu input is computed by %s, not a Linear or MatMul", p.Describe())
 	}
 	w := p.Input(1)
+	if w == nil || w.Const == nil || w.Const.Rank() != 2 {
+		return m.fail("%s does not multiply by a constant matrix", p.Describe())
+	}
 	if b == nil {
 		b = p.Input(2)
 	} else if b.Const.Shape[0] != w.Const.Shape[1] {
